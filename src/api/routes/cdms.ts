@@ -1,0 +1,116 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { parseCdm, writeCdmKvn, writeCdmXml } from '../../ccsds/index.js';
+import type { Cdm } from '../../protocol/cdm.js';
+import { validateCdm, validatePayload } from '../../protocol/validate.js';
+import { CDM_SORT_FIELDS, type CdmSortField } from '../../store/store.js';
+import { isJsonRequest, jsonObjectBody } from '../body.js';
+import type { ApiContext } from '../context.js';
+import { ApiError, conflict, invalid, notFound } from '../errors.js';
+import { enumParam, numberParam, pageParams, stringParam, timestampParam } from '../query.js';
+import { cdmDetail, cdmListItem } from '../views.js';
+
+const SORTS = [...CDM_SORT_FIELDS, ...CDM_SORT_FIELDS.map((f) => `-${f}`)] as const;
+
+export function registerCdmRoutes(app: FastifyInstance, ctx: ApiContext): void {
+  const ingest = async (request: FastifyRequest, reply: FastifyReply) => ingestCdm(ctx, request, reply);
+  app.post('/cdm', { config: { permission: 'write' } }, ingest);
+  app.post('/cdms', { config: { permission: 'write' } }, ingest);
+
+  app.get('/cdms', { config: { permission: 'read' } }, async (request) => {
+    const q = request.query as Record<string, unknown>;
+    const sort = enumParam(q, 'sort', SORTS, 'tca');
+    const page = pageParams(q);
+    const result = ctx.store.queryCdms({
+      ...page,
+      object_id: stringParam(q, 'object_id'),
+      owner: stringParam(q, 'owner'),
+      min_probability: numberParam(q, 'min_probability', { min: 0, max: 1 }),
+      tca_from: timestampParam(q, 'tca_from'),
+      tca_to: timestampParam(q, 'tca_to'),
+      status: enumParam(q, 'status', ['active', 'withdrawn', 'all'] as const, 'active'),
+      sort: { field: sort.replace(/^-/, '') as CdmSortField, descending: sort.startsWith('-') },
+    });
+    return { cdms: result.items.map(cdmListItem), total: result.total, ...page };
+  });
+
+  app.get('/cdms/:id', { config: { permission: 'read' } }, async (request, reply) => {
+    const id = (request.params as { id: string }).id;
+    const record = ctx.store.getCdm(id);
+    if (!record) throw notFound('CDM', id);
+    const format = ccsdsFormat(request);
+    if (format === 'json') return cdmDetail(record);
+    const cdm = record.announce?.payload.cdm;
+    if (!cdm) throw new ApiError('not_found', `CDM ${id} is a withdrawal without content; there is no CCSDS message to give`);
+    return format === 'kvn'
+      ? reply.type('text/plain; charset=utf-8').send(writeCdmKvn(cdm))
+      : reply.type('application/xml; charset=utf-8').send(writeCdmXml(cdm));
+  });
+
+  app.delete('/cdms/:id', { config: { permission: 'write' } }, async (request) => {
+    const id = (request.params as { id: string }).id;
+    const body = jsonObjectBody(request, { optional: true });
+    const record = ctx.store.getCdm(id);
+    if (!record) throw notFound('CDM', id);
+    if (record.status === 'withdrawn' && record.withdrawal) {
+      return { cdm_id: id, status: 'withdrawn', reason: record.withdrawal.payload.reason };
+    }
+    const checked = validatePayload('CDM_WITHDRAW', { ...body, cdm_id: id, effective_time: ctx.now().toISOString() });
+    if (!checked.ok) throw invalid(checked.issue.field, checked.issue.message);
+    const result = ctx.router.originate('CDM_WITHDRAW', checked.value);
+    await ctx.store.durable();
+    return { cdm_id: id, status: 'withdrawn', reason: checked.value.reason, propagated_to: result.propagatedTo };
+  });
+}
+
+function ccsdsFormat(request: FastifyRequest): 'json' | 'kvn' | 'xml' {
+  const format = enumParam(request.query as Record<string, unknown>, 'format', ['json', 'kvn', 'xml'] as const, 'json');
+  if (format !== 'json') return format;
+  const accept = request.headers.accept ?? '';
+  if (/^\s*text\/plain/i.test(accept)) return 'kvn';
+  if (/^\s*(application|text)\/xml/i.test(accept)) return 'xml';
+  return 'json';
+}
+
+/** The CDM in a request: JSON (a CDM, or `{"cdm": CDM}`), or CCSDS KVN / XML text. */
+function cdmFromRequest(request: FastifyRequest): Cdm {
+  if (typeof request.body === 'string' && !isJsonRequest(request)) {
+    const parsed = parseCdm(request.body);
+    if (!parsed.ok) {
+      const { keyword, line, path, message } = parsed.error;
+      throw invalid(keyword, message, { format: 'ccsds', ...(line !== undefined ? { line } : {}), ...(path !== undefined ? { path } : {}) });
+    }
+    return checkedCdm(parsed.cdm);
+  }
+  const body = jsonObjectBody(request);
+  const wrapped = body.cdm !== undefined && body.cdm_id === undefined;
+  return checkedCdm(wrapped ? body.cdm : body);
+}
+
+function checkedCdm(candidate: unknown): Cdm {
+  const checked = validateCdm(candidate);
+  if (!checked.ok) throw invalid(checked.issue.field, checked.issue.message);
+  return checked.value;
+}
+
+async function ingestCdm(ctx: ApiContext, request: FastifyRequest, reply: FastifyReply) {
+  let cdm: Cdm;
+  try {
+    cdm = cdmFromRequest(request);
+  } catch (err) {
+    if (err instanceof ApiError && err.code === 'validation_failed') {
+      request.log.warn({ field: err.field, error: err.message, source: 'api', address: request.ip }, 'cdm validation failed');
+    }
+    throw err;
+  }
+  const held = ctx.store.getCdm(cdm.cdm_id);
+  if (held?.status === 'withdrawn') {
+    throw conflict(`CDM ${cdm.cdm_id} was withdrawn (${held.withdrawal?.payload.reason ?? 'unknown reason'}); an announce cannot revive it`);
+  }
+  const result = ctx.router.originate('CDM_ANNOUNCE', { cdm });
+  if (result.outcome === 'unchanged') return reply.code(200).send({ cdm_id: cdm.cdm_id, status: 'unchanged' });
+  if (result.outcome === 'stale') {
+    throw conflict(`CDM ${cdm.cdm_id} is already held with other content that is not older (creation_date ${held?.announce?.payload.cdm.creation_date ?? '?'})`);
+  }
+  await ctx.store.durable();
+  return reply.code(201).send({ cdm_id: cdm.cdm_id, status: 'accepted', propagated_to: result.propagatedTo });
+}

@@ -1,0 +1,23 @@
+import type { FastifyInstance } from 'fastify';
+import type { ApiContext } from '../context.js';
+
+export function registerHealthRoutes(app: FastifyInstance, ctx: ApiContext): void {
+  app.get('/health', { config: { permission: 'public' } }, async () => {
+    const total = ctx.peers.views().length;
+    const connected = ctx.peers.connectedCount();
+    return {
+      status: total > 0 && connected === 0 ? 'degraded' : 'healthy',
+      node_id: ctx.config().node.id,
+      uptime_seconds: Math.floor((ctx.now().getTime() - ctx.startedAt.getTime()) / 1000),
+      peers: { connected, total },
+      objects_tracked: ctx.store.countActiveObjects(),
+      cdms_active: ctx.store.countActiveCdms(),
+      version: ctx.version,
+    };
+  });
+
+  app.get('/metrics', { config: { permission: 'metrics' } }, async (_request, reply) => {
+    const text = await ctx.metrics.registry.metrics();
+    return reply.type(ctx.metrics.registry.contentType).send(text);
+  });
+}

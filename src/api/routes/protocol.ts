@@ -1,0 +1,41 @@
+import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
+import type { InboundReply } from '../../peers/inbound.js';
+import type { PeerSession } from '../../peers/session.js';
+import { MESSAGES_PATH } from '../../peers/transport.js';
+import { bearerToken } from '../auth.js';
+import type { ApiContext } from '../context.js';
+import { ApiError } from '../errors.js';
+
+const sessions = new WeakMap<object, PeerSession>();
+
+function send(reply: FastifyReply, answer: InboundReply): FastifyReply {
+  return reply.code(answer.status).headers(answer.headers ?? {}).send(answer.body);
+}
+
+/** `POST /spacecomms/v1/messages`: peer authentication and rate limit before the body is read, then the protocol handler. */
+export function registerProtocolRoute(app: FastifyInstance, ctx: ApiContext): void {
+  app.post(MESSAGES_PATH, {
+    config: { permission: 'public' },
+    onRequest: async (request, reply) => {
+      const header = request.headers['x-spacecomms-node-id'];
+      const nodeId = typeof header === 'string' && header !== '' ? header : undefined;
+      const auth = ctx.protocol.authenticate({ ...(nodeId !== undefined ? { nodeId } : {}), bearer: bearerToken(request.headers.authorization), address: request.ip });
+      if (!auth.ok) return send(reply, auth.reply);
+      const limited = ctx.protocol.admit(auth.session);
+      if (limited) return send(reply, limited);
+      sessions.set(request, auth.session);
+    },
+    errorHandler: (err: FastifyError, request, reply) => {
+      const status = err.statusCode === 413 || err.code === 'FST_ERR_CTP_BODY_TOO_LARGE' ? 413 : err.statusCode === 415 ? 415 : 400;
+      if (!(err instanceof ApiError) && (err.statusCode ?? 500) >= 500) {
+        request.log.error({ err }, 'peer message failed');
+        return send(reply, { ...ctx.protocol.malformed(500, 'internal error'), status: 500 });
+      }
+      return send(reply, ctx.protocol.malformed(status, err.message));
+    },
+    handler: async (request, reply) => {
+      const session = sessions.get(request) as PeerSession;
+      return send(reply, await ctx.protocol.handle(request.body, session));
+    },
+  });
+}

@@ -1,0 +1,120 @@
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import type { Permission } from '../config/schema.js';
+import { bearerToken, grants } from './auth.js';
+import { exceedsDepth } from './body.js';
+import type { ApiContext } from './context.js';
+import { ApiError, invalid } from './errors.js';
+import { registerCdmRoutes } from './routes/cdms.js';
+import { registerHealthRoutes } from './routes/health.js';
+import { registerManeuverRoutes } from './routes/maneuvers.js';
+import { registerObjectRoutes } from './routes/objects.js';
+import { registerPeerRoutes } from './routes/peers.js';
+import { registerProtocolRoute } from './routes/protocol.js';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** The permission a route needs; `public` routes need none. `metrics` follows `metrics.auth`. */
+    permission?: Permission | 'public' | 'metrics';
+  }
+}
+
+export interface ServerOptions {
+  https?: { cert: Buffer; key: Buffer; ca?: Buffer; requestCert: boolean };
+}
+
+const FASTIFY_ERRORS: Record<string, (err: FastifyError) => ApiError> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: () => new ApiError('payload_too_large', 'Request body is larger than api.body_limit_bytes allows'),
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: (err) => new ApiError('unsupported_media_type', err.message),
+  FST_ERR_CTP_EMPTY_JSON_BODY: () => invalid('', 'Request body is empty; send a JSON object'),
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: () => invalid('', 'Content-Length does not match the body'),
+};
+
+export async function buildServer(ctx: ApiContext, options: ServerOptions = {}): Promise<FastifyInstance> {
+  const config = ctx.config();
+  // The routes do not depend on the transport or logger type, so one instance type serves both.
+  const app = Fastify({
+    loggerInstance: ctx.logger,
+    disableRequestLogging: true,
+    bodyLimit: config.api.body_limit_bytes,
+    // Stalled or slow clients must not hold sockets forever.
+    connectionTimeout: 0,
+    requestTimeout: 30_000,
+    keepAliveTimeout: 72_000,
+    return503OnClosing: true,
+    ...(options.https ? { https: { ...options.https, minVersion: 'TLSv1.3' as const } } : {}),
+  }) as unknown as FastifyInstance;
+
+  registerParsers(app, () => ctx.config().api.max_json_depth);
+  app.addHook('onRequest', async (request, reply) => authorize(ctx, request, reply));
+  app.addHook('onResponse', async (request, reply) => {
+    request.log.debug({ method: request.method, url: request.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request completed');
+  });
+  app.setErrorHandler((err: FastifyError, request, reply) => sendError(ctx, err, request, reply));
+  app.setNotFoundHandler((request, reply) => {
+    void reply.code(404).send(new ApiError('not_found', `No route ${request.method} ${request.url.split('?')[0]}`).toBody());
+  });
+
+  registerHealthRoutes(app, ctx);
+  registerCdmRoutes(app, ctx);
+  registerObjectRoutes(app, ctx);
+  registerManeuverRoutes(app, ctx);
+  registerPeerRoutes(app, ctx);
+  registerProtocolRoute(app, ctx);
+  return app;
+}
+
+function registerParsers(app: FastifyInstance, maxDepth: () => number): void {
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser(/^application\/(?:[\w.+-]+\+)?json$/i, { parseAs: 'string' }, (_request, body, done) => {
+    const text = body as string;
+    if (text.trim() === '') return done(invalid('', 'Request body is empty; send a JSON object'));
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch (err) {
+      return done(invalid('', `Malformed JSON: ${(err as Error).message}`));
+    }
+    if (exceedsDepth(value, maxDepth())) return done(invalid('', `JSON nests deeper than ${maxDepth()} levels`));
+    done(null, value);
+  });
+  app.addContentTypeParser(['application/xml', 'text/xml'], { parseAs: 'string' }, (_request, body, done) => done(null, body));
+}
+
+function sendError(ctx: ApiContext, err: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  let apiError: ApiError;
+  if (err instanceof ApiError) apiError = err;
+  else if (err.code && FASTIFY_ERRORS[err.code]) apiError = (FASTIFY_ERRORS[err.code] as (e: FastifyError) => ApiError)(err);
+  else if (err.statusCode !== undefined && err.statusCode >= 400 && err.statusCode < 500) apiError = invalid('', err.message);
+  else {
+    request.log.error({ err, method: request.method, url: request.url }, 'request failed');
+    apiError = new ApiError('internal_error', 'Internal error; see the node log');
+  }
+  ctx.metrics.countError(apiError.code);
+  void reply.code(apiError.statusCode).send(apiError.toBody());
+}
+
+function neededPermission(ctx: ApiContext, request: FastifyRequest): Permission | undefined {
+  const declared = request.routeOptions.config?.permission;
+  if (declared === 'public') return undefined;
+  if (declared === 'metrics') return ctx.config().metrics.auth ? 'read' : undefined;
+  return declared ?? 'read';
+}
+
+async function authorize(ctx: ApiContext, request: FastifyRequest, reply: FastifyReply): Promise<void> {
+  const needed = neededPermission(ctx, request);
+  if (!needed || !ctx.config().api.auth.enabled) return;
+  const route = `${request.method} ${request.routeOptions.url ?? request.url.split('?')[0]}`;
+  const secret = bearerToken(request.headers.authorization);
+  const token = secret === undefined ? undefined : ctx.auth.identify(secret);
+  if (!token) {
+    const reason = secret === undefined ? 'no bearer token' : 'unknown token';
+    request.log.warn({ route, address: request.ip, reason }, 'authentication failed');
+    ctx.metrics.countError('unauthorized');
+    return reply.code(401).header('WWW-Authenticate', 'Bearer').send(new ApiError('unauthorized', `Authentication required: ${reason}`).toBody());
+  }
+  if (!grants(token, needed)) {
+    request.log.warn({ route, address: request.ip, token_id: token.id, reason: `missing permission ${needed}` }, 'authentication failed');
+    ctx.metrics.countError('forbidden');
+    return reply.code(403).send(new ApiError('forbidden', `Token ${token.id} lacks the ${needed} permission`).toBody());
+  }
+}

@@ -1,0 +1,36 @@
+#!/usr/bin/env node
+import { Command } from 'commander';
+import { ClientError } from './cli/client.js';
+import { cdmCommand, healthCommand, peerCommand } from './cli/commands.js';
+import { runStart } from './cli/start.js';
+import { runValidateConfig } from './cli/validate.js';
+import { VERSION } from './version.js';
+
+const program = new Command('spacecomms')
+  .description('SpaceComms node: exchange conjunction data messages, object states and maneuver plans with peer operators')
+  .version(VERSION)
+  .showHelpAfterError();
+
+program
+  .command('start')
+  .description('run a node (configuration: --config, else $SPACECOMMS_CONFIG, else built-in defaults)')
+  .option('-c, --config <file>', 'configuration file (YAML)')
+  .action(async (opts: { config?: string }) => runStart(opts.config));
+
+program
+  .command('validate-config')
+  .description('check a configuration: YAML, schema, ${VARS}, TLS files; exit 0 valid, 1 invalid')
+  .option('-c, --config <file>', 'configuration file (YAML)')
+  .action((opts: { config?: string }) => {
+    process.exitCode = runValidateConfig(opts.config);
+  });
+
+program.addCommand(cdmCommand());
+program.addCommand(peerCommand());
+program.addCommand(healthCommand());
+
+program.parseAsync(process.argv).catch((err: unknown) => {
+  const message = err instanceof ClientError ? err.message : err instanceof Error ? err.message : String(err);
+  console.error(`spacecomms: ${message}`);
+  process.exit(1);
+});

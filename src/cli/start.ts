@@ -1,0 +1,50 @@
+import { loadConfig, resolveConfigPath } from '../config/load.js';
+import { configWarnings } from '../config/files.js';
+import { SpaceCommsNode, StartupError } from '../node.js';
+
+/** Writes the one line of a start-up failure and exits non-zero. */
+function fail(message: string): never {
+  console.error(`spacecomms: cannot start: ${message}`);
+  process.exit(1);
+}
+
+export async function runStart(flag: string | undefined): Promise<void> {
+  const path = resolveConfigPath(flag, process.env);
+  const loaded = loadConfig(path, process.env);
+  if (!loaded.ok) fail(loaded.errors.join('; '));
+
+  let node: SpaceCommsNode;
+  try {
+    node = new SpaceCommsNode(loaded.config);
+  } catch (err) {
+    fail(err instanceof StartupError ? err.message : (err as Error).message);
+  }
+  if (path === undefined) node.logger.warn({ node_id: loaded.config.node.id }, 'no configuration file given: running on built-in defaults');
+  for (const warning of configWarnings(loaded.config)) node.logger.warn({ warning }, 'configuration warning');
+
+  try {
+    await node.start();
+  } catch (err) {
+    await node.stop().catch(() => undefined);
+    fail(err instanceof StartupError ? err.message : (err as Error).message);
+  }
+
+  let signals = 0;
+  const shutdown = (signal: NodeJS.Signals) => {
+    signals += 1;
+    if (signals > 1) {
+      node.logger.warn({ signal }, 'second signal: exiting at once');
+      process.exit(1);
+    }
+    node.logger.info({ signal }, 'shutting down');
+    node.stop().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        node.logger.error({ err }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', shutdown);
+  process.on('SIGINT', shutdown);
+}

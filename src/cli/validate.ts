@@ -1,0 +1,23 @@
+import { configWarnings, loadTlsMaterial } from '../config/files.js';
+import { loadConfig, resolveConfigPath } from '../config/load.js';
+
+/** Prints every problem of a configuration with its key path; returns the exit code (0 valid, 1 invalid). */
+export function runValidateConfig(flag: string | undefined): number {
+  const path = resolveConfigPath(flag, process.env);
+  const loaded = loadConfig(path, process.env);
+  if (!loaded.ok) {
+    for (const error of loaded.errors) console.error(error);
+    console.error(`configuration invalid: ${loaded.errors.length} problem(s) in ${path ?? 'built-in defaults'}`);
+    return 1;
+  }
+  const tls = loadTlsMaterial(loaded.config);
+  const warnings = configWarnings(loaded.config);
+  for (const warning of warnings) console.error(`warning: ${warning}`);
+  if (!tls.ok) {
+    for (const error of tls.errors) console.error(error);
+    console.error(`configuration invalid: ${tls.errors.length} problem(s) in ${loaded.source}`);
+    return 1;
+  }
+  console.log(`configuration valid: ${loaded.source} (node ${loaded.config.node.id}, ${loaded.config.peers.length} peer(s))`);
+  return 0;
+}

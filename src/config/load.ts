@@ -1,0 +1,92 @@
+import { readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { parseDocument } from 'yaml';
+import { compileReporting } from '../protocol/schema-errors.js';
+import { substituteEnv } from './env.js';
+import { ConfigSchema, type Config, type LogLevel } from './schema.js';
+import { semanticProblems } from './semantics.js';
+
+export const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error'];
+
+export type LoadResult = { ok: true; config: Config; source: string } | { ok: false; errors: string[] };
+
+const validateSchema = compileReporting<Config>(ConfigSchema);
+
+/** Where the configuration comes from: `--config`, else `$SPACECOMMS_CONFIG`, else built-in defaults. */
+export function resolveConfigPath(flag: string | undefined, env: Record<string, string | undefined>): string | undefined {
+  return flag ?? (env.SPACECOMMS_CONFIG || undefined);
+}
+
+export function loadConfig(path: string | undefined, env: Record<string, string | undefined> = process.env): LoadResult {
+  if (path === undefined) return fromDocument(builtInDefaults(), 'built-in defaults', env);
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    return { ok: false, errors: [`cannot read configuration file ${path}: ${describeFsError(err)}`] };
+  }
+  return parseConfigText(text, path, env);
+}
+
+export function parseConfigText(text: string, source: string, env: Record<string, string | undefined>): LoadResult {
+  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    return {
+      ok: false,
+      errors: doc.errors.map((e) => {
+        const pos = e.linePos?.[0];
+        const where = pos ? `${source}:${pos.line}:${pos.col}` : source;
+        const reason = (e.message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, '');
+        return `${where}: invalid YAML: ${reason}`;
+      }),
+    };
+  }
+  const raw: unknown = doc.toJS() ?? {};
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
+    return { ok: false, errors: [`${source}: the configuration must be a YAML mapping of sections (node, server, ...)`] };
+  }
+  return fromDocument(raw, source, env);
+}
+
+function fromDocument(raw: unknown, source: string, env: Record<string, string | undefined>): LoadResult {
+  const substituted = substituteEnv(raw, env);
+  const errors = substituted.errors.map((e) => `${e.field}: environment variable ${e.variable} is not set`);
+  const checked = validateSchema(structuredClone(substituted.value));
+  // A key whose variable is unset has already been reported; its empty stand-in is not a second problem.
+  const unsetFields = new Set(substituted.errors.map((e) => e.field));
+  if (!checked.ok) errors.push(...checked.issues.filter((i) => !unsetFields.has(i.field)).map((i) => `${i.field || '(root)'}: ${i.message}`));
+  if (errors.length > 0 || !checked.ok) return { ok: false, errors };
+  const config = checked.value;
+  const problems = semanticProblems(config);
+  if (problems.length > 0) return { ok: false, errors: problems };
+  const levelOverride = env.SPACECOMMS_LOG_LEVEL;
+  if (levelOverride) {
+    if (!LOG_LEVELS.includes(levelOverride as LogLevel)) {
+      return { ok: false, errors: [`SPACECOMMS_LOG_LEVEL: must be one of ${LOG_LEVELS.join(', ')} (got "${levelOverride}")`] };
+    }
+    config.logging.level = levelOverride as LogLevel;
+  }
+  config.node.name ??= config.node.id;
+  return { ok: true, config, source };
+}
+
+/** A node id for a start without configuration: the host name, reduced to the allowed characters. */
+export function builtInDefaults(): object {
+  const id = hostname().replace(/[^A-Za-z0-9._-]/g, '-').slice(0, 128) || 'spacecomms-node';
+  return { node: { id }, storage: { type: 'memory' } };
+}
+
+export function describeFsError(err: unknown): string {
+  const code = (err as NodeJS.ErrnoException).code;
+  switch (code) {
+    case 'ENOENT':
+      return 'no such file';
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    case 'EISDIR':
+      return 'is a directory';
+    default:
+      return (err as Error).message;
+  }
+}

@@ -1,0 +1,103 @@
+import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import { PeerPolicies } from '../protocol/policies.js';
+
+const Closed = <T extends Record<string, TSchema>>(properties: T) =>
+  Type.Object(properties, { additionalProperties: false, default: {} });
+
+const NodeId = Type.String({
+  pattern: '^[A-Za-z0-9._-]{1,128}$',
+  'x-message': "must be 1-128 letters, digits, '-', '_' or '.'",
+});
+
+const HttpUrl = Type.String({ pattern: '^https?://[^\\s/?#]+(/[^\\s]*)?$', 'x-message': 'must be an http(s) URL' });
+
+const Port = Type.Integer({ minimum: 0, maximum: 65535, 'x-message': 'must be a port number from 0 to 65535 (0: any free port)' });
+
+const Hours = Type.Number({ exclusiveMinimum: 0, 'x-message': 'must be a positive number of hours' });
+
+export const PERMISSIONS = ['read', 'write', 'admin'] as const;
+export type Permission = (typeof PERMISSIONS)[number];
+
+export const ApiToken = Type.Object(
+  {
+    id: Type.String({ minLength: 1 }),
+    secret: Type.String({ minLength: 16, 'x-message': 'must be at least 16 characters' }),
+    permissions: Type.Array(Type.Unsafe<Permission>({ type: 'string', enum: [...PERMISSIONS] }), { minItems: 1, default: ['read'] }),
+  },
+  { additionalProperties: false },
+);
+
+export const PeerEntry = Type.Object(
+  {
+    id: NodeId,
+    address: HttpUrl,
+    auth_token: Type.Optional(Type.String({ minLength: 1 })),
+    policies: PeerPolicies,
+  },
+  { additionalProperties: false },
+);
+
+export const ConfigSchema = Type.Object(
+  {
+    node: Type.Object({ id: NodeId, name: Type.Optional(Type.String()) }, { additionalProperties: false }),
+    server: Closed({
+      host: Type.String({ default: '127.0.0.1', minLength: 1 }),
+      port: Type.Integer({ ...Port, default: 8080 }),
+      tls: Closed({
+        enabled: Type.Boolean({ default: false }),
+        cert_path: Type.Optional(Type.String()),
+        key_path: Type.Optional(Type.String()),
+        ca_path: Type.Optional(Type.String()),
+        require_client_cert: Type.Boolean({ default: false }),
+      }),
+    }),
+    api: Closed({
+      auth: Closed({
+        enabled: Type.Boolean({ default: false }),
+        tokens: Type.Array(ApiToken, { default: [] }),
+      }),
+      body_limit_bytes: Type.Integer({ minimum: 1024, maximum: 64 * 1024 * 1024, default: 1024 * 1024 }),
+      max_json_depth: Type.Integer({ minimum: 4, maximum: 1000, default: 64 }),
+    }),
+    peers: Type.Array(PeerEntry, { default: [] }),
+    storage: Closed({
+      type: Type.Unsafe<'memory' | 'file'>({ type: 'string', enum: ['memory', 'file'], default: 'memory' }),
+      file_path: Type.String({ default: './data' }),
+      cleanup: Closed({
+        enabled: Type.Boolean({ default: true }),
+        cdm_retention_hours: Type.Number({ ...Hours, default: 168 }),
+        object_retention_hours: Type.Number({ ...Hours, default: 720 }),
+      }),
+    }),
+    logging: Closed({
+      level: Type.Unsafe<LogLevel>({ type: 'string', enum: ['debug', 'info', 'warn', 'error'], default: 'info' }),
+      format: Type.Unsafe<'json' | 'pretty'>({ type: 'string', enum: ['json', 'pretty'], default: 'json' }),
+      output: Type.String({ default: 'stdout', minLength: 1 }),
+    }),
+    protocol: Closed({
+      heartbeat_interval_seconds: Type.Number({ exclusiveMinimum: 0, default: 30 }),
+      session_timeout_seconds: Type.Number({ exclusiveMinimum: 0, default: 120 }),
+      max_hop_count: Type.Integer({ minimum: 1, maximum: 255, default: 10 }),
+      rate_limit: Closed({
+        messages_per_second: Type.Number({ exclusiveMinimum: 0, default: 5000 }),
+        burst: Type.Integer({ minimum: 1, default: 10000 }),
+      }),
+      queue_max_messages: Type.Integer({ minimum: 1, default: 10000 }),
+      max_in_flight: Type.Integer({ minimum: 1, maximum: 64, default: 4 }),
+      request_timeout_seconds: Type.Number({ exclusiveMinimum: 0, default: 10 }),
+      reconnect_min_seconds: Type.Number({ exclusiveMinimum: 0, default: 1 }),
+      reconnect_max_seconds: Type.Number({ exclusiveMinimum: 0, default: 60 }),
+      seen_cache_size: Type.Integer({ minimum: 1000, default: 100000 }),
+      seen_cache_ttl_seconds: Type.Number({ minimum: 60, default: 3600 }),
+    }),
+    metrics: Closed({
+      auth: Type.Boolean({ default: false }),
+    }),
+  },
+  { additionalProperties: false },
+);
+
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+export type Config = Static<typeof ConfigSchema>;
+export type PeerEntry = Static<typeof PeerEntry>;
+export type ApiToken = Static<typeof ApiToken>;

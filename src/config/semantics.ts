@@ -1,0 +1,52 @@
+import type { Config } from './schema.js';
+
+/** Rules that span several keys, which a schema cannot say. */
+export function semanticProblems(config: Config): string[] {
+  const problems: string[] = [];
+  const tls = config.server.tls;
+  if (tls.enabled) {
+    if (!tls.cert_path) problems.push('server.tls.cert_path: is required when server.tls.enabled is true');
+    if (!tls.key_path) problems.push('server.tls.key_path: is required when server.tls.enabled is true');
+  }
+  if (tls.require_client_cert && !tls.ca_path) {
+    problems.push('server.tls.ca_path: is required when server.tls.require_client_cert is true');
+  }
+  if (config.api.auth.enabled && config.api.auth.tokens.length === 0) {
+    problems.push('api.auth.tokens: must list at least one token when api.auth.enabled is true');
+  }
+  problems.push(...duplicates(config.api.auth.tokens.map((t) => t.id), (i) => `api.auth.tokens[${i}].id: duplicate token id`));
+  problems.push(
+    ...duplicates(config.api.auth.tokens.map((t) => t.secret), (i) => `api.auth.tokens[${i}].secret: the same secret is used by another token`),
+  );
+  problems.push(...duplicates(config.peers.map((p) => p.id), (i) => `peers[${i}].id: duplicate peer id`));
+  config.peers.forEach((peer, i) => {
+    if (peer.id === config.node.id) problems.push(`peers[${i}].id: a node cannot peer with itself (node.id is "${config.node.id}")`);
+    if (!isUrl(peer.address)) problems.push(`peers[${i}].address: must be an http(s) URL`);
+  });
+  if (config.protocol.session_timeout_seconds <= config.protocol.heartbeat_interval_seconds) {
+    problems.push('protocol.session_timeout_seconds: must be greater than protocol.heartbeat_interval_seconds');
+  }
+  if (config.protocol.reconnect_max_seconds < config.protocol.reconnect_min_seconds) {
+    problems.push('protocol.reconnect_max_seconds: must not be less than protocol.reconnect_min_seconds');
+  }
+  return problems;
+}
+
+function duplicates(values: string[], describe: (index: number) => string): string[] {
+  const seen = new Set<string>();
+  const out: string[] = [];
+  values.forEach((value, i) => {
+    if (seen.has(value)) out.push(describe(i));
+    seen.add(value);
+  });
+  return out;
+}
+
+function isUrl(text: string): boolean {
+  try {
+    const url = new URL(text);
+    return url.protocol === 'http:' || url.protocol === 'https:';
+  } catch {
+    return false;
+  }
+}

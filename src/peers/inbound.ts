@@ -1,0 +1,161 @@
+import { randomUUID } from 'node:crypto';
+import type { Logger } from '../observability/logger.js';
+import type { Metrics } from '../observability/metrics.js';
+import { ERROR_HTTP_STATUS, errorEnvelope } from '../protocol/builders.js';
+import type { Envelope } from '../protocol/envelope.js';
+import type { ErrorCode } from '../protocol/messages.js';
+import { validateEnvelope } from '../protocol/validate.js';
+import { parseVersion } from '../protocol/version.js';
+import { SUPPORTED_VERSIONS } from '../protocol/envelope.js';
+import type { Router } from '../routing/router.js';
+import { isTableMessage } from '../routing/table.js';
+import { secretsEqual } from '../secrets.js';
+import type { Store } from '../store/store.js';
+import type { PeerManager } from './manager.js';
+import type { PeerSession } from './session.js';
+
+export interface InboundReply {
+  status: number;
+  body: unknown;
+  headers?: Record<string, string>;
+}
+
+export interface InboundDeps {
+  nodeId: string;
+  manager: PeerManager;
+  router: Router;
+  store: Store;
+  logger: Logger;
+  metrics: Metrics;
+  now(): Date;
+}
+
+export interface Credentials {
+  nodeId?: string;
+  bearer?: string;
+  address: string;
+}
+
+/** The receiving side of the peer protocol (PROTOCOL.md sections 1, 2, 4, 5 and 6). */
+export class InboundHandler {
+  private readonly rateLogAt = new Map<string, number>();
+
+  constructor(private readonly deps: InboundDeps) {}
+
+  /** Section 2: the neighbour by its node-id header (or, without one, by its token), and its token checked. */
+  authenticate(credentials: Credentials): { ok: true; session: PeerSession } | { ok: false; reply: InboundReply } {
+    const session = credentials.nodeId !== undefined ? this.deps.manager.session(credentials.nodeId) : this.byToken(credentials.bearer);
+    let reason: string | undefined;
+    if (!session) reason = credentials.nodeId !== undefined ? 'unknown peer' : 'no node id and no matching token';
+    else if (session.peer.auth_token !== undefined && (credentials.bearer === undefined || !secretsEqual(credentials.bearer, session.peer.auth_token))) {
+      reason = credentials.bearer === undefined ? 'no bearer token' : 'wrong token';
+    }
+    if (!session || reason !== undefined) {
+      this.deps.logger.warn({ peer: credentials.nodeId ?? null, address: credentials.address, reason }, 'authentication failed');
+      return { ok: false, reply: this.error('UNAUTHORIZED', `authentication failed: ${reason ?? 'unknown peer'}`) };
+    }
+    return { ok: true, session };
+  }
+
+  /** Section 6 rule 1: one token from the peer's bucket, or 429 with `Retry-After`. */
+  admit(session: PeerSession): InboundReply | undefined {
+    if (session.bucket.take()) return undefined;
+    const now = Date.now();
+    if ((this.rateLogAt.get(session.id) ?? 0) + 1000 <= now) {
+      this.rateLogAt.set(session.id, now);
+      this.deps.logger.warn({ peer: session.id }, 'rate limit exceeded');
+    }
+    const reply = this.error('RATE_LIMITED', 'rate limit exceeded; retry later');
+    return { ...reply, headers: { 'retry-after': String(session.bucket.retryAfterSeconds()) } };
+  }
+
+  /** A body that is not JSON, too large or of another type. */
+  malformed(status: number, message: string): InboundReply {
+    const reply = this.error('INVALID_MESSAGE', message);
+    return { ...reply, status };
+  }
+
+  async handle(raw: unknown, session: PeerSession): Promise<InboundReply> {
+    const checked = validateEnvelope(raw);
+    if (!checked.ok) {
+      const type = (raw as { message_type?: unknown } | null)?.message_type;
+      const messageId = (raw as { message_id?: unknown } | null)?.message_id;
+      if (type === 'CDM_ANNOUNCE') {
+        this.deps.logger.warn({ peer: session.id, message_id: messageId, field: checked.issue.field, error: checked.issue.message }, 'cdm validation failed');
+      }
+      return this.error('INVALID_MESSAGE', checked.issue.message, typeof messageId === 'string' ? messageId : undefined);
+    }
+    const envelope = checked.envelope;
+    const major = parseVersion(envelope.protocol_version)?.major;
+    if (major !== 1) {
+      this.deps.logger.warn({ peer: session.id, our_versions: SUPPORTED_VERSIONS, peer_version: envelope.protocol_version }, 'unsupported protocol version');
+      return this.error('UNSUPPORTED_VERSION', `protocol_version ${envelope.protocol_version} is not supported; this node speaks ${SUPPORTED_VERSIONS.join(', ')}`, envelope.message_id);
+    }
+    if (envelope.message_type === 'HELLO') return this.hello(envelope, session);
+    if (!session.connected) return this.error('UNAUTHORIZED', 'no session', envelope.message_id);
+    return this.inSession(envelope, session);
+  }
+
+  private hello(hello: Envelope<'HELLO'>, session: PeerSession): InboundReply {
+    const token = hello.payload.auth_token;
+    if (token !== undefined && session.peer.auth_token !== undefined && !secretsEqual(token, session.peer.auth_token)) {
+      this.deps.logger.warn({ peer: session.id, reason: 'HELLO auth_token differs from the bearer token' }, 'authentication failed');
+      return this.error('UNAUTHORIZED', 'authentication failed: HELLO auth_token is wrong', hello.message_id);
+    }
+    const negotiation = session.acceptHello(hello);
+    if (!negotiation.ok) {
+      return this.error('UNSUPPORTED_VERSION', `no common protocol version: we speak ${negotiation.ours.join(', ')}, you ${negotiation.theirs.join(', ')}`, hello.message_id);
+    }
+    this.received(session, 'HELLO');
+    return { status: 200, body: session.ownHello() };
+  }
+
+  private async inSession(envelope: Envelope, session: PeerSession): Promise<InboundReply> {
+    const started = performance.now();
+    if (envelope.message_type === 'HEARTBEAT') {
+      if (!session.acceptHeartbeat(envelope.payload.sequence)) {
+        return this.error('INVALID_MESSAGE', 'HEARTBEAT sequence must increase strictly', envelope.message_id);
+      }
+      return this.accepted(session, envelope, 'accepted');
+    }
+    if (envelope.message_type === 'ERROR') {
+      this.deps.logger.warn({ peer: session.id, error_code: envelope.payload.error_code, error: envelope.payload.error_message }, 'peer reported an error');
+      return this.accepted(session, envelope, 'accepted');
+    }
+    if (!isTableMessage(envelope)) return this.error('INVALID_MESSAGE', `${envelope.message_type} is not accepted here`, envelope.message_id);
+    const decision = this.deps.router.receive(envelope, { peer_id: session.id, policies: session.peer.policies });
+    if (decision.status === 'refused') return this.error('INVALID_MESSAGE', decision.reason, envelope.message_id);
+    await this.deps.store.durable();
+    if (envelope.message_type === 'CDM_ANNOUNCE') this.deps.metrics.cdmProcessingTime.observe(performance.now() - started);
+    return this.accepted(session, envelope, decision.status);
+  }
+
+  private accepted(session: PeerSession, envelope: Envelope, status: 'accepted' | 'duplicate' | 'filtered'): InboundReply {
+    this.received(session, envelope.message_type);
+    return { status: 200, body: { status, message_id: envelope.message_id } };
+  }
+
+  private received(session: PeerSession, type: string): void {
+    session.noteReceived();
+    this.deps.metrics.messagesReceived.inc({ type, peer: session.id });
+    this.deps.metrics.countMessage();
+  }
+
+  private error(code: ErrorCode, message: string, related?: string): InboundReply {
+    this.deps.metrics.countError(code);
+    this.deps.metrics.countMessage();
+    return {
+      status: ERROR_HTTP_STATUS[code],
+      body: errorEnvelope({ nodeId: this.deps.nodeId, messageId: randomUUID(), now: this.deps.now() }, code, message, related),
+    };
+  }
+
+  private byToken(bearer: string | undefined): PeerSession | undefined {
+    if (bearer === undefined) return undefined;
+    let found: PeerSession | undefined;
+    for (const definition of this.deps.manager.definitions()) {
+      if (definition.auth_token !== undefined && secretsEqual(bearer, definition.auth_token) && !found) found = this.deps.manager.session(definition.peer_id);
+    }
+    return found;
+  }
+}

@@ -1,0 +1,137 @@
+import type { TableMessage } from '../routing/table.js';
+
+/** What became of one POST: delivered (2xx), to be tried again, or given up (a 4xx that retrying cannot fix). */
+export type SendOutcome = { kind: 'delivered' } | { kind: 'retry'; delayMs?: number; reason: string } | { kind: 'dropped'; reason: string };
+
+export interface QueueOptions {
+  maxMessages: number;
+  maxInFlight: number;
+  send(message: TableMessage): Promise<SendOutcome>;
+  /** False while the session is down: messages wait. */
+  canSend(): boolean;
+  retryDelayMs(attempt: number): number;
+  onOverflow(dropped: number): void;
+  onDropped(message: TableMessage, reason: string): void;
+  onIdle(): void;
+}
+
+/**
+ * The outbound queue of one peer. Live messages are bounded (the oldest leave first
+ * when full); a full table sync is a lazy source read after them, so that a large table
+ * never has to fit in the queue. A few messages are in flight at once; a failed one goes
+ * back to the front and sending pauses for the backoff delay.
+ */
+export class OutboundQueue {
+  private live: TableMessage[] = [];
+  private head = 0;
+  private readonly retries: TableMessage[] = [];
+  private sync: Iterator<TableMessage> | undefined;
+  private inFlight = 0;
+  private failures = 0;
+  private pausedUntil = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private stopped = false;
+
+  constructor(private readonly options: QueueOptions) {}
+
+  /** Messages waiting (live and retries), not counting a sync still to be read. */
+  get depth(): number {
+    return this.live.length - this.head + this.retries.length;
+  }
+
+  get syncing(): boolean {
+    return this.sync !== undefined;
+  }
+
+  push(message: TableMessage): void {
+    this.live.push(message);
+    const overflow = this.depth - this.options.maxMessages;
+    if (overflow > 0) {
+      this.head += overflow;
+      this.options.onOverflow(overflow);
+    }
+    this.compact();
+    this.pump();
+  }
+
+  /** Starts a full table sync, replacing one in progress. */
+  startSync(messages: Iterator<TableMessage>): void {
+    this.sync = messages;
+    this.pump();
+  }
+
+  clear(): void {
+    this.live = [];
+    this.head = 0;
+    this.retries.length = 0;
+    this.sync = undefined;
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.clear();
+    if (this.timer) clearTimeout(this.timer);
+  }
+
+  pump(): void {
+    if (this.stopped) return;
+    const wait = this.pausedUntil - Date.now();
+    if (wait > 0) {
+      this.timer ??= setTimeout(() => {
+        this.timer = undefined;
+        this.pump();
+      }, wait);
+      return;
+    }
+    while (this.inFlight < this.options.maxInFlight && this.options.canSend()) {
+      const message = this.next();
+      if (!message) break;
+      this.inFlight += 1;
+      void this.deliver(message);
+    }
+    if (this.inFlight === 0 && this.depth === 0 && !this.sync) this.options.onIdle();
+  }
+
+  private next(): TableMessage | undefined {
+    if (this.retries.length > 0) return this.retries.shift();
+    if (this.head < this.live.length) {
+      const message = this.live[this.head];
+      this.head += 1;
+      this.compact();
+      return message;
+    }
+    if (this.sync) {
+      const step = this.sync.next();
+      if (!step.done) return step.value;
+      this.sync = undefined;
+    }
+    return undefined;
+  }
+
+  private async deliver(message: TableMessage): Promise<void> {
+    let outcome: SendOutcome;
+    try {
+      outcome = await this.options.send(message);
+    } catch (err) {
+      outcome = { kind: 'retry', reason: (err as Error).message };
+    }
+    this.inFlight -= 1;
+    if (this.stopped) return;
+    if (outcome.kind === 'retry') {
+      this.retries.unshift(message);
+      this.failures += 1;
+      this.pausedUntil = Date.now() + (outcome.delayMs ?? this.options.retryDelayMs(this.failures - 1));
+    } else {
+      this.failures = 0;
+      if (outcome.kind === 'dropped') this.options.onDropped(message, outcome.reason);
+    }
+    this.pump();
+  }
+
+  private compact(): void {
+    if (this.head > 1024 && this.head * 2 > this.live.length) {
+      this.live = this.live.slice(this.head);
+      this.head = 0;
+    }
+  }
+}

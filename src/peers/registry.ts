@@ -1,0 +1,81 @@
+import type { PeerEntry } from '../config/schema.js';
+import type { PeerPolicies } from '../protocol/policies.js';
+import type { Store } from '../store/store.js';
+
+export type SessionStatus = 'connecting' | 'connected' | 'disconnected';
+
+export interface PeerDefinition {
+  peer_id: string;
+  address: string;
+  auth_token?: string;
+  policies: PeerPolicies;
+  /** `config`: from the configuration file; `api`: added with `POST /peers` and kept in the store. */
+  origin: 'config' | 'api';
+}
+
+/** What `GET /peers` shows of a peer; never its token. */
+export interface PeerView {
+  peer_id: string;
+  address: string;
+  status: SessionStatus;
+  last_heartbeat: string | null;
+  heartbeat_latency_ms: number | null;
+  messages_sent: number;
+  messages_received: number;
+  negotiated_version: string | null;
+  error: string | null;
+  policies: PeerPolicies;
+}
+
+export function fromConfig(entry: PeerEntry): PeerDefinition {
+  return {
+    peer_id: entry.id,
+    address: entry.address,
+    ...(entry.auth_token !== undefined ? { auth_token: entry.auth_token } : {}),
+    policies: entry.policies,
+    origin: 'config',
+  };
+}
+
+/** The peers a node knows: those of the configuration and those added at run time. */
+export class PeerRegistry {
+  private readonly peers = new Map<string, PeerDefinition>();
+
+  constructor(
+    configured: PeerEntry[],
+    private readonly store: Store,
+    private readonly now: () => Date = () => new Date(),
+  ) {
+    for (const entry of configured) this.peers.set(entry.id, fromConfig(entry));
+    for (const stored of store.listPeers()) {
+      if (this.peers.has(stored.peer_id)) continue;
+      const { added_at: _addedAt, ...definition } = stored;
+      this.peers.set(stored.peer_id, { ...definition, origin: 'api' });
+    }
+  }
+
+  list(): PeerDefinition[] {
+    return [...this.peers.values()];
+  }
+
+  get(id: string): PeerDefinition | undefined {
+    return this.peers.get(id);
+  }
+
+  /** Adds a peer at run time and keeps it in the store; false when the id is taken. */
+  add(peer: Omit<PeerDefinition, 'origin'>): boolean {
+    if (this.peers.has(peer.peer_id)) return false;
+    const definition: PeerDefinition = { ...peer, origin: 'api' };
+    this.peers.set(peer.peer_id, definition);
+    this.store.putPeer({ ...peer, added_at: this.now().toISOString() });
+    return true;
+  }
+
+  remove(id: string): PeerDefinition | undefined {
+    const peer = this.peers.get(id);
+    if (!peer) return undefined;
+    this.peers.delete(id);
+    this.store.deletePeer(id);
+    return peer;
+  }
+}

@@ -1,0 +1,340 @@
+import { randomUUID } from 'node:crypto';
+import type { Config } from '../config/schema.js';
+import type { Logger } from '../observability/logger.js';
+import type { Metrics } from '../observability/metrics.js';
+import { heartbeatEnvelope, helloEnvelope } from '../protocol/builders.js';
+import { SUPPORTED_VERSIONS, type Envelope } from '../protocol/envelope.js';
+import { validateEnvelope } from '../protocol/validate.js';
+import { negotiateVersion, type Negotiation } from '../protocol/version.js';
+import { syncMessages } from '../routing/sync.js';
+import type { TableMessage } from '../routing/table.js';
+import type { Store } from '../store/store.js';
+import { backoffDelay } from './backoff.js';
+import { OutboundQueue, type SendOutcome } from './queue.js';
+import { TokenBucket } from './rate-limit.js';
+import type { PeerDefinition, PeerView, SessionStatus } from './registry.js';
+import type { PeerTransport, PostResult } from './transport.js';
+
+export interface SessionDeps {
+  nodeId: string;
+  nodeName(): string;
+  protocol(): Config['protocol'];
+  store: Store;
+  logger: Logger;
+  metrics: Metrics;
+  transport(peer: PeerDefinition): PeerTransport;
+  now(): Date;
+}
+
+/** A strictly increasing heartbeat sequence for the whole process, so that no restart of a session reuses a number. */
+let heartbeatSequence = 0;
+
+/**
+ * The session with one peer (PROTOCOL.md section 5): HELLO with backoff, heartbeats,
+ * liveness, the outbound queue and the full sync on every establishment.
+ */
+export class PeerSession {
+  status: SessionStatus = 'disconnected';
+  readonly bucket: TokenBucket;
+  private transport: PeerTransport;
+  private readonly queue: OutboundQueue;
+  private negotiatedVersion: string | null = null;
+  private error: string | null = null;
+  private lastHeartbeat: string | null = null;
+  private latencyMs: number | null = null;
+  private sent = 0;
+  private received = 0;
+  private lastSeen = 0;
+  private lastInboundSequence = -1;
+  private attempts = 0;
+  private resyncNeeded = false;
+  private connecting = false;
+  private stopped = false;
+  private reconnectTimer: NodeJS.Timeout | undefined;
+  private heartbeatTimer: NodeJS.Timeout | undefined;
+  private livenessTimer: NodeJS.Timeout | undefined;
+
+  constructor(
+    public peer: PeerDefinition,
+    private readonly deps: SessionDeps,
+  ) {
+    const p = deps.protocol();
+    this.bucket = new TokenBucket(p.rate_limit.messages_per_second, p.rate_limit.burst);
+    this.transport = deps.transport(peer);
+    this.queue = new OutboundQueue({
+      maxMessages: p.queue_max_messages,
+      maxInFlight: p.max_in_flight,
+      send: (message) => this.sendQueued(message),
+      canSend: () => this.status === 'connected',
+      retryDelayMs: (attempt) => backoffDelay(attempt, 500, 30_000),
+      onOverflow: (dropped) => {
+        this.resyncNeeded = true;
+        this.deps.logger.warn({ peer: this.peer.peer_id, dropped, max: p.queue_max_messages }, 'peer queue overflow: oldest messages dropped, full sync follows');
+      },
+      onDropped: (message, reason) => this.deps.logger.warn({ peer: this.peer.peer_id, message_id: message.message_id, reason }, 'message refused by peer: dropped'),
+      onIdle: () => {
+        if (this.resyncNeeded && this.status === 'connected') this.startSync();
+      },
+    });
+  }
+
+  get id(): string {
+    return this.peer.peer_id;
+  }
+
+  get queueDepth(): number {
+    return this.queue.depth;
+  }
+
+  get connected(): boolean {
+    return this.status === 'connected';
+  }
+
+  start(): void {
+    this.stopped = false;
+    void this.connect();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.clearTimers();
+    this.queue.stop();
+    this.status = 'disconnected';
+    this.deps.metrics.heartbeatLatency.remove({ peer: this.id });
+    await this.transport.close();
+  }
+
+  /** A changed definition (address, token, policies) without dropping the session when the address stays. */
+  async redefine(peer: PeerDefinition): Promise<void> {
+    const addressChanged = peer.address !== this.peer.address;
+    this.peer = peer;
+    if (!addressChanged) return;
+    const old = this.transport;
+    this.transport = this.deps.transport(peer);
+    await old.close();
+    this.lose('peer address changed');
+  }
+
+  enqueue(message: TableMessage): void {
+    this.queue.push(message);
+  }
+
+  view(): PeerView {
+    return {
+      peer_id: this.peer.peer_id,
+      address: this.peer.address,
+      status: this.status,
+      last_heartbeat: this.lastHeartbeat,
+      heartbeat_latency_ms: this.latencyMs === null ? null : Math.round(this.latencyMs * 100) / 100,
+      messages_sent: this.sent,
+      messages_received: this.received,
+      negotiated_version: this.negotiatedVersion,
+      error: this.error,
+      policies: this.peer.policies,
+    };
+  }
+
+  /** A HELLO from the peer: negotiates and (re-)establishes; a peer that says HELLO again has restarted and gets a new sync. */
+  acceptHello(hello: Envelope<'HELLO'>, initiatedBy: 'us' | 'peer' = 'peer'): Negotiation {
+    const negotiation = negotiateVersion(SUPPORTED_VERSIONS, hello.payload.supported_versions);
+    if (!negotiation.ok) {
+      this.refuse(negotiation);
+      return negotiation;
+    }
+    this.lastInboundSequence = -1;
+    this.establish(negotiation.version, initiatedBy);
+    return negotiation;
+  }
+
+  ownHello(): Envelope<'HELLO'> {
+    return helloEnvelope({ nodeId: this.deps.nodeId, messageId: randomUUID(), now: this.deps.now() }, this.deps.nodeName(), this.peer.auth_token);
+  }
+
+  /** Any message taken from the peer: counts and refreshes liveness. */
+  noteReceived(): void {
+    this.received += 1;
+    this.lastSeen = Date.now();
+  }
+
+  /** Heartbeat sequences must rise strictly within a session. */
+  acceptHeartbeat(sequence: number): boolean {
+    if (sequence <= this.lastInboundSequence) return false;
+    this.lastInboundSequence = sequence;
+    this.lastHeartbeat = this.deps.now().toISOString();
+    return true;
+  }
+
+  private async connect(): Promise<void> {
+    if (this.stopped || this.connecting) return;
+    this.clearTimer('reconnectTimer');
+    if (this.status !== 'connected') this.status = 'connecting';
+    let result: PostResult;
+    this.connecting = true;
+    try {
+      result = await this.transport.post(this.ownHello());
+    } catch (err) {
+      return this.connectFailed(describeNetworkError(err));
+    } finally {
+      this.connecting = false;
+    }
+    if (this.stopped) return;
+    const reply = validateEnvelope(result.body);
+    if (result.status === 200 && reply.ok && reply.envelope.message_type === 'HELLO') {
+      this.countSent('HELLO');
+      this.acceptHello(reply.envelope, 'us');
+      return;
+    }
+    if (reply.ok && reply.envelope.message_type === 'ERROR') {
+      return this.connectFailed(`${reply.envelope.payload.error_code}: ${reply.envelope.payload.error_message}`);
+    }
+    this.connectFailed(`HELLO answered with HTTP ${result.status}`);
+  }
+
+  private connectFailed(reason: string): void {
+    if (this.stopped) return;
+    if (this.status === 'connected') return this.lose(reason);
+    this.status = 'disconnected';
+    this.error = reason;
+    this.scheduleReconnect();
+  }
+
+  private scheduleReconnect(): void {
+    if (this.stopped || this.reconnectTimer) return;
+    const p = this.deps.protocol();
+    const delay = backoffDelay(this.attempts, p.reconnect_min_seconds * 1000, p.reconnect_max_seconds * 1000);
+    this.attempts += 1;
+    this.reconnectTimer = setTimeout(() => {
+      this.reconnectTimer = undefined;
+      void this.connect();
+    }, delay);
+  }
+
+  private establish(version: string, initiatedBy: 'us' | 'peer'): void {
+    if (this.stopped) return;
+    this.clearTimer('reconnectTimer');
+    this.status = 'connected';
+    this.negotiatedVersion = version;
+    this.error = null;
+    this.attempts = 0;
+    this.lastSeen = Date.now();
+    this.deps.logger.info({ peer: this.id, negotiated_version: version, initiated_by: initiatedBy }, 'peer session established');
+    this.startTimers();
+    this.startSync();
+  }
+
+  private refuse(negotiation: Extract<Negotiation, { ok: false }>): void {
+    this.deps.logger.warn({ peer: this.id, our_versions: negotiation.ours, peer_versions: negotiation.theirs }, 'peer session refused: unsupported protocol version');
+    this.connectFailed(`UNSUPPORTED_VERSION: we speak ${negotiation.ours.join(', ')}, the peer ${negotiation.theirs.join(', ')}`);
+  }
+
+  /** The session ended: logs why, stops heartbeats and starts reconnecting. */
+  lose(reason: string): void {
+    if (this.status !== 'connected' || this.stopped) return;
+    this.status = 'disconnected';
+    this.error = reason;
+    this.clearTimer('heartbeatTimer');
+    this.clearTimer('livenessTimer');
+    this.deps.logger.warn({ peer: this.id, reason }, 'peer session lost');
+    this.scheduleReconnect();
+  }
+
+  private startSync(): void {
+    this.resyncNeeded = false;
+    this.queue.clear();
+    this.queue.startSync(syncMessages(this.deps.store, { peer_id: this.id, policies: this.peer.policies }));
+  }
+
+  private startTimers(): void {
+    this.clearTimer('heartbeatTimer');
+    this.clearTimer('livenessTimer');
+    const p = this.deps.protocol();
+    this.heartbeatTimer = setInterval(() => void this.heartbeat(), p.heartbeat_interval_seconds * 1000);
+    this.livenessTimer = setInterval(() => {
+      const silentMs = Date.now() - this.lastSeen;
+      if (silentMs > this.deps.protocol().session_timeout_seconds * 1000) this.lose(`no message for ${Math.round(silentMs / 1000)} s`);
+    }, Math.min(1000, p.heartbeat_interval_seconds * 500));
+  }
+
+  private async heartbeat(): Promise<void> {
+    if (this.status !== 'connected') return;
+    heartbeatSequence += 1;
+    const envelope = heartbeatEnvelope({ nodeId: this.deps.nodeId, messageId: randomUUID(), now: this.deps.now() }, heartbeatSequence, {
+      objects_tracked: this.deps.store.countActiveObjects(),
+      cdms_active: this.deps.store.countActiveCdms(),
+    });
+    try {
+      const result = await this.transport.post(envelope);
+      if (result.status >= 200 && result.status < 300) {
+        this.latencyMs = result.rttMs;
+        this.lastHeartbeat = this.deps.now().toISOString();
+        this.lastSeen = Date.now();
+        this.deps.metrics.heartbeatLatency.set({ peer: this.id }, result.rttMs);
+        this.countSent('HEARTBEAT');
+      } else if (result.status === 401) {
+        this.forgotten();
+      }
+    } catch {
+      // Liveness decides: the session ends after session_timeout_seconds without an answer.
+    }
+  }
+
+  /** The peer answered "no session": it has restarted or dropped us; say HELLO again. */
+  private forgotten(): void {
+    this.lose('peer has no session for us');
+    this.clearTimer('reconnectTimer');
+    void this.connect();
+  }
+
+  private async sendQueued(message: TableMessage): Promise<SendOutcome> {
+    let result: PostResult;
+    try {
+      result = await this.transport.post(message);
+    } catch (err) {
+      return { kind: 'retry', reason: describeNetworkError(err) };
+    }
+    if (result.status >= 200 && result.status < 300) {
+      this.lastSeen = Date.now();
+      this.countSent(message.message_type);
+      return { kind: 'delivered' };
+    }
+    if (result.status === 429) return { kind: 'retry', delayMs: result.retryAfterMs ?? 1000, reason: 'rate limited' };
+    if (result.status === 401) {
+      this.forgotten();
+      return { kind: 'retry', reason: 'no session' };
+    }
+    if (result.status === 400 || result.status === 413) return { kind: 'dropped', reason: describeRefusal(result) };
+    return { kind: 'retry', reason: `HTTP ${result.status}` };
+  }
+
+  private countSent(type: string): void {
+    this.sent += 1;
+    this.deps.metrics.messagesSent.inc({ type, peer: this.id });
+  }
+
+  private clearTimers(): void {
+    this.clearTimer('reconnectTimer');
+    this.clearTimer('heartbeatTimer');
+    this.clearTimer('livenessTimer');
+  }
+
+  private clearTimer(name: 'reconnectTimer' | 'heartbeatTimer' | 'livenessTimer'): void {
+    const timer = this[name];
+    if (timer) {
+      clearTimeout(timer);
+      this[name] = undefined;
+    }
+  }
+}
+
+function describeNetworkError(err: unknown): string {
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code === 'ECONNREFUSED') return 'connection refused';
+  if (code === 'UND_ERR_CONNECT_TIMEOUT') return 'connect timeout';
+  if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') return 'request timeout';
+  return (err as Error).message || String(code);
+}
+
+function describeRefusal(result: PostResult): string {
+  const payload = (result.body as { payload?: { error_code?: string; error_message?: string } } | undefined)?.payload;
+  return payload?.error_code ? `${payload.error_code}: ${payload.error_message ?? ''}` : `HTTP ${result.status}`;
+}

@@ -1,0 +1,113 @@
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import type { TSchema } from '@sinclair/typebox';
+import { Cdm } from './cdm.js';
+import { EnvelopeShape, type Envelope } from './envelope.js';
+import { PAYLOAD_SCHEMAS, type MessageType, type PayloadByType } from './messages.js';
+
+/** A validation failure naming the offending field by its dotted path (`object1.object_type`). */
+export interface ValidationIssue {
+  field: string;
+  message: string;
+}
+
+export type Validated<T> = { ok: true; value: T } | { ok: false; issue: ValidationIssue };
+
+const UTC_TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?(Z|[+-]00:?00)$/;
+
+export function isUtcTimestamp(text: string): boolean {
+  const m = UTC_TIMESTAMP.exec(text);
+  if (!m) return false;
+  const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number) as [number, number, number, number, number, number];
+  const date = new Date(Date.UTC(year, month - 1, day, hour, minute, second));
+  return (
+    date.getUTCFullYear() === year &&
+    date.getUTCMonth() === month - 1 &&
+    date.getUTCDate() === day &&
+    hour < 24 &&
+    minute < 60 &&
+    second < 61
+  );
+}
+
+const ajv = new Ajv({ allErrors: false, strict: false, coerceTypes: false, useDefaults: false });
+ajv.addFormat('utc-date-time', { type: 'string', validate: isUtcTimestamp });
+
+function compile<T>(schema: TSchema): ValidateFunction<T> {
+  return ajv.compile<T>(schema);
+}
+
+export function jsonPointerToField(pointer: string, base = ''): string {
+  let field = base;
+  for (const raw of pointer.split('/').slice(1)) {
+    const part = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+    field = /^\d+$/.test(part) ? `${field}[${part}]` : field ? `${field}.${part}` : part;
+  }
+  return field;
+}
+
+function describe(error: ErrorObject, base: string): ValidationIssue {
+  const at = jsonPointerToField(error.instancePath, base);
+  const params = error.params as Record<string, unknown>;
+  switch (error.keyword) {
+    case 'required': {
+      const field = at ? `${at}.${String(params.missingProperty)}` : String(params.missingProperty);
+      return { field, message: `Missing required field: ${field}` };
+    }
+    case 'enum':
+      return { field: at, message: `Invalid field ${at}: must be one of ${(params.allowedValues as string[]).join(', ')}` };
+    case 'format':
+      return { field: at, message: `Invalid field ${at}: must be an ISO 8601 UTC timestamp (e.g. 2026-11-27T08:30:00.000Z)` };
+    case 'type':
+      return { field: at, message: `Invalid field ${at}: must be ${String(params.type)}` };
+    case 'pattern':
+      return { field: at, message: `Invalid field ${at}: contains characters that are not allowed` };
+    default:
+      return { field: at, message: `Invalid field ${at}: ${error.message ?? 'is not valid'}` };
+  }
+}
+
+function run<T>(validate: ValidateFunction<T>, value: unknown, base = ''): Validated<T> {
+  if (validate(value)) return { ok: true, value };
+  const first = validate.errors?.[0];
+  if (!first) return { ok: false, issue: { field: base, message: 'Invalid value' } };
+  return { ok: false, issue: describe(first, base) };
+}
+
+const envelopeValidator = compile<Envelope>(EnvelopeShape);
+const cdmValidator = compile<Cdm>(Cdm);
+const payloadValidators = Object.fromEntries(
+  Object.entries(PAYLOAD_SCHEMAS).map(([type, schema]) => [type, compile(schema)]),
+) as { [K in MessageType]: ValidateFunction<PayloadByType[K]> };
+
+export function isMessageType(value: string): value is MessageType {
+  return Object.hasOwn(PAYLOAD_SCHEMAS, value);
+}
+
+export type EnvelopeCheck =
+  | { ok: true; envelope: Envelope }
+  | { ok: false; issue: ValidationIssue; unknownType?: string };
+
+/** Checks the envelope, then the payload against its message type's schema. */
+export function validateEnvelope(raw: unknown): EnvelopeCheck {
+  const shape = run(envelopeValidator, raw);
+  if (!shape.ok) return shape;
+  const type = shape.value.message_type as string;
+  if (!isMessageType(type)) {
+    return {
+      ok: false,
+      unknownType: type,
+      issue: { field: 'message_type', message: `Unknown message_type: ${type}` },
+    };
+  }
+  const payload = run(payloadValidators[type] as ValidateFunction<unknown>, shape.value.payload, 'payload');
+  if (!payload.ok) return payload;
+  return { ok: true, envelope: shape.value };
+}
+
+export function validatePayload<T extends MessageType>(type: T, raw: unknown, base = ''): Validated<PayloadByType[T]> {
+  return run(payloadValidators[type] as ValidateFunction<PayloadByType[T]>, raw, base);
+}
+
+export function validateCdm(raw: unknown, base = ''): Validated<Cdm> {
+  return run(cdmValidator, raw, base);
+}

@@ -1,0 +1,161 @@
+import { randomUUID } from 'node:crypto';
+import { changed, type MergeOutcome } from '../model/records.js';
+import { PROTOCOL_VERSION, type Envelope } from '../protocol/envelope.js';
+import type { PayloadByType } from '../protocol/messages.js';
+import type { PeerPolicies } from '../protocol/policies.js';
+import type { Store } from '../store/store.js';
+import { checkPolicy } from './policy.js';
+import { SeenMessages } from './seen.js';
+import { applyToTable, holdsRecord, type TableMessage, type TableMessageType } from './table.js';
+
+/** A peer with an established session, as routing sees it. */
+export interface Neighbour {
+  peer_id: string;
+  policies: PeerPolicies;
+}
+
+/** The peers layer, as routing uses it: who is connected, and a queue per peer. */
+export interface Neighbours {
+  connected(): Neighbour[];
+  enqueue(peerId: string, message: TableMessage): void;
+}
+
+/** Structural logger (pino's satisfies it), so routing does not depend on the logging library. */
+export interface DecisionLog {
+  debug(fields: object, msg: string): void;
+  info(fields: object, msg: string): void;
+}
+
+export interface RouterOptions {
+  nodeId: string;
+  maxHopCount: number;
+  store: Store;
+  seen?: { maxEntries: number; maxAgeMs: number };
+  now?: () => Date;
+  log?: DecisionLog;
+}
+
+export interface Origination<T extends TableMessageType> {
+  envelope: Envelope<T>;
+  outcome: MergeOutcome;
+  propagatedTo: string[];
+}
+
+export type ReceiveDecision =
+  | { status: 'accepted'; outcome: MergeOutcome; forwardedTo: string[]; reason: string }
+  | { status: 'duplicate' | 'filtered'; reason: string }
+  | { status: 'refused'; reason: string };
+
+const silent: DecisionLog = { debug() {}, info() {} };
+
+/** The envelope a node sends on: same id, origin and payload; one more hop, one less ttl, itself on the path. */
+export function forwardedCopy<T extends TableMessage>(message: T, nodeId: string): T {
+  return { ...message, hop_count: message.hop_count + 1, ttl: Math.max(message.ttl - 1, 0), path: [...(message.path ?? []), nodeId] };
+}
+
+/**
+ * PROTOCOL.md section 6: every table message, local or from a peer, passes here. The
+ * router decides whether it is new, whether it may enter, and who gets it next.
+ */
+export class Router {
+  private readonly now: () => Date;
+  private readonly log: DecisionLog;
+  private readonly seen: SeenMessages;
+  private neighbours: Neighbours = { connected: () => [], enqueue: () => undefined };
+
+  constructor(private readonly options: RouterOptions) {
+    this.now = options.now ?? (() => new Date());
+    this.log = options.log ?? silent;
+    const seen = options.seen ?? { maxEntries: 100_000, maxAgeMs: 3_600_000 };
+    this.seen = new SeenMessages(seen.maxEntries, seen.maxAgeMs, () => this.now().getTime());
+  }
+
+  get nodeId(): string {
+    return this.options.nodeId;
+  }
+
+  get store(): Store {
+    return this.options.store;
+  }
+
+  setNeighbours(neighbours: Neighbours): void {
+    this.neighbours = neighbours;
+  }
+
+  setMaxHopCount(value: number): void {
+    this.options.maxHopCount = value;
+  }
+
+  envelope<T extends TableMessageType>(type: T, payload: PayloadByType[T]): Envelope<T> {
+    return {
+      protocol_version: PROTOCOL_VERSION,
+      message_id: randomUUID(),
+      timestamp: this.now().toISOString(),
+      source_node_id: this.options.nodeId,
+      message_type: type,
+      hop_count: 0,
+      ttl: this.options.maxHopCount,
+      path: [this.options.nodeId],
+      payload,
+    } as Envelope<T>;
+  }
+
+  /** Local ingest: "received from self, hop 0". */
+  originate<T extends TableMessageType>(type: T, payload: PayloadByType[T]): Origination<T> {
+    const envelope = this.envelope(type, payload);
+    this.seen.add(envelope.message_id);
+    const outcome = applyToTable(this.options.store, envelope as TableMessage, { received_from: this.nodeId, received_at: this.now().toISOString() });
+    const propagatedTo = changed(outcome) ? this.forward(envelope as TableMessage, undefined) : [];
+    return { envelope, outcome, propagatedTo };
+  }
+
+  /** A table message from neighbour `from`, already authenticated and validated (section 6, rules 3–7). */
+  receive(message: TableMessage, from: Neighbour): ReceiveDecision {
+    const decision = this.decide(message, from);
+    const fields = { message_id: message.message_id, message_type: message.message_type, peer: from.peer_id, decision: decision.status, reason: decision.reason };
+    if (decision.status === 'accepted' && decision.forwardedTo.length > 0) this.log.debug({ ...fields, forwarded_to: decision.forwardedTo }, 'routing decision');
+    else if (decision.status === 'accepted') this.log.debug(fields, 'routing decision');
+    else this.log.info(fields, 'routing decision');
+    return decision;
+  }
+
+  private decide(message: TableMessage, from: Neighbour): ReceiveDecision {
+    if (this.seen.has(message.message_id)) return { status: 'duplicate', reason: 'message_id seen before' };
+    if (message.hop_count > this.options.maxHopCount) {
+      return { status: 'refused', reason: `hop_count ${message.hop_count} exceeds max_hop_count ${this.options.maxHopCount}` };
+    }
+    this.seen.add(message.message_id);
+    const loop = message.source_node_id === this.nodeId || (message.path ?? []).includes(this.nodeId);
+    if (loop && holdsRecord(this.options.store, message)) return { status: 'duplicate', reason: 'came back round a loop' };
+    const imported = checkPolicy('accept', from.policies, message, this.options.store);
+    if (!imported.pass) return { status: 'filtered', reason: imported.reason };
+    // The table keeps each record as this node sends it on: one hop more, one ttl less, itself on the path.
+    const held = forwardedCopy(message, this.nodeId);
+    const outcome = applyToTable(this.options.store, held, { received_from: from.peer_id, received_at: this.now().toISOString() });
+    if (!changed(outcome)) return { status: 'accepted', outcome, forwardedTo: [], reason: 'table unchanged' };
+    if (loop) return { status: 'accepted', outcome, forwardedTo: [], reason: 'restored own record; not forwarded' };
+    return { status: 'accepted', outcome, forwardedTo: this.forward(held, from.peer_id), reason: 'table changed' };
+  }
+
+  /**
+   * Rule 6: `message` is the copy as this node sends it (for a received message, ttl is
+   * already one less, so it goes on only while ttl > 0), to every connected peer but the
+   * sender, the originator and those on the path, each through its export policy.
+   */
+  private forward(message: TableMessage, receivedFrom: string | undefined): string[] {
+    if (message.ttl <= 0) return [];
+    const path = message.path ?? [];
+    const targets: string[] = [];
+    for (const peer of this.neighbours.connected()) {
+      if (peer.peer_id === receivedFrom || peer.peer_id === message.source_node_id || path.includes(peer.peer_id)) continue;
+      const exported = checkPolicy('forward', peer.policies, message, this.options.store);
+      if (!exported.pass) {
+        this.log.debug({ message_id: message.message_id, peer: peer.peer_id, decision: 'not_forwarded', reason: exported.reason }, 'routing decision');
+        continue;
+      }
+      this.neighbours.enqueue(peer.peer_id, message);
+      targets.push(peer.peer_id);
+    }
+    return targets;
+  }
+}

@@ -1,0 +1,37 @@
+import type { Store } from '../store/store.js';
+import { checkPolicy } from './policy.js';
+import type { Neighbour } from './router.js';
+import type { TableMessage } from './table.js';
+
+/**
+ * The messages of a full table sync to one peer (PROTOCOL.md section 7): every record's
+ * announce and withdrawal, tombstones included, with their original ids, origins and
+ * payloads (each held as this node sends it on), through the peer's export policy. Keys are taken first and each record is
+ * read when its turn comes, so the table may change while a long sync runs.
+ */
+export function* syncMessages(store: Store, peer: Neighbour): Generator<TableMessage> {
+  const cdmIds = [...mapIterable(store.iterateCdms(), (r) => r.cdm_id)];
+  const objectIds = [...mapIterable(store.iterateObjects(), (r) => r.object_id)];
+  const maneuverIds = [...mapIterable(store.iterateManeuvers(), (r) => r.maneuver_id)];
+  const send = (message: TableMessage | undefined) => (message && checkPolicy('forward', peer.policies, message, store).pass ? message : undefined);
+  for (const id of cdmIds) {
+    const record = store.getCdm(id);
+    yield* present(send(record?.announce), send(record?.withdrawal));
+  }
+  for (const id of objectIds) {
+    const record = store.getObject(id);
+    yield* present(send(record?.announce), send(record?.withdrawal));
+  }
+  for (const id of maneuverIds) {
+    const record = store.getManeuver(id);
+    yield* present(send(record?.intent), send(record?.status_update));
+  }
+}
+
+function* present(...messages: (TableMessage | undefined)[]): Generator<TableMessage> {
+  for (const m of messages) if (m) yield m;
+}
+
+function* mapIterable<T, U>(items: Iterable<T>, map: (item: T) => U): Generator<U> {
+  for (const item of items) yield map(item);
+}

@@ -1,0 +1,91 @@
+import { mergeCdmAnnounce, mergeCdmWithdraw, mergeManeuverIntent, mergeManeuverStatus, mergeObjectAnnounce, mergeObjectWithdraw } from '../model/merge.js';
+import { changed, type MergeOutcome, type Provenance } from '../model/records.js';
+import type { Envelope } from '../protocol/envelope.js';
+import type { Store } from '../store/store.js';
+
+/** Message types that change the table (HELLO, HEARTBEAT and ERROR do not). */
+export const TABLE_MESSAGE_TYPES = [
+  'CDM_ANNOUNCE',
+  'CDM_WITHDRAW',
+  'OBJECT_STATE_ANNOUNCE',
+  'OBJECT_STATE_WITHDRAW',
+  'MANEUVER_INTENT',
+  'MANEUVER_STATUS',
+] as const;
+export type TableMessageType = (typeof TABLE_MESSAGE_TYPES)[number];
+export type TableMessage = Envelope<TableMessageType>;
+
+export function isTableMessage(envelope: Envelope): envelope is TableMessage {
+  return (TABLE_MESSAGE_TYPES as readonly string[]).includes(envelope.message_type);
+}
+
+/** The key of the record a message is about, e.g. `cdm:CDM-1`. */
+export function recordKey(message: TableMessage): string {
+  switch (message.message_type) {
+    case 'CDM_ANNOUNCE':
+      return `cdm:${message.payload.cdm.cdm_id}`;
+    case 'CDM_WITHDRAW':
+      return `cdm:${message.payload.cdm_id}`;
+    case 'OBJECT_STATE_ANNOUNCE':
+    case 'OBJECT_STATE_WITHDRAW':
+      return `object:${message.payload.object_id}`;
+    case 'MANEUVER_INTENT':
+    case 'MANEUVER_STATUS':
+      return `maneuver:${message.payload.maneuver_id}`;
+  }
+}
+
+/** Whether the table holds any record under the key the message is about. */
+export function holdsRecord(store: Store, message: TableMessage): boolean {
+  switch (message.message_type) {
+    case 'CDM_ANNOUNCE':
+      return store.getCdm(message.payload.cdm.cdm_id) !== undefined;
+    case 'CDM_WITHDRAW':
+      return store.getCdm(message.payload.cdm_id) !== undefined;
+    case 'OBJECT_STATE_ANNOUNCE':
+    case 'OBJECT_STATE_WITHDRAW':
+      return store.getObject(message.payload.object_id) !== undefined;
+    case 'MANEUVER_INTENT':
+    case 'MANEUVER_STATUS':
+      return store.getManeuver(message.payload.maneuver_id) !== undefined;
+  }
+}
+
+/**
+ * The one place that changes the table: reads the held record, merges (PROTOCOL.md
+ * section 7) and writes it back when the merge changed it.
+ */
+export function applyToTable(store: Store, message: TableMessage, meta: Provenance): MergeOutcome {
+  switch (message.message_type) {
+    case 'CDM_ANNOUNCE': {
+      const merged = mergeCdmAnnounce(store.getCdm(message.payload.cdm.cdm_id), message, meta);
+      if (changed(merged.outcome) && merged.record) store.putCdm(merged.record);
+      return merged.outcome;
+    }
+    case 'CDM_WITHDRAW': {
+      const merged = mergeCdmWithdraw(store.getCdm(message.payload.cdm_id), message, meta);
+      if (changed(merged.outcome) && merged.record) store.putCdm(merged.record);
+      return merged.outcome;
+    }
+    case 'OBJECT_STATE_ANNOUNCE': {
+      const merged = mergeObjectAnnounce(store.getObject(message.payload.object_id), message, meta);
+      if (changed(merged.outcome) && merged.record) store.putObject(merged.record);
+      return merged.outcome;
+    }
+    case 'OBJECT_STATE_WITHDRAW': {
+      const merged = mergeObjectWithdraw(store.getObject(message.payload.object_id), message, meta);
+      if (changed(merged.outcome) && merged.record) store.putObject(merged.record);
+      return merged.outcome;
+    }
+    case 'MANEUVER_INTENT': {
+      const merged = mergeManeuverIntent(store.getManeuver(message.payload.maneuver_id), message, meta);
+      if (changed(merged.outcome) && merged.record) store.putManeuver(merged.record);
+      return merged.outcome;
+    }
+    case 'MANEUVER_STATUS': {
+      const merged = mergeManeuverStatus(store.getManeuver(message.payload.maneuver_id), message, meta);
+      if (changed(merged.outcome) && merged.record) store.putManeuver(merged.record);
+      return merged.outcome;
+    }
+  }
+}

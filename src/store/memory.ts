@@ -1,0 +1,149 @@
+import { compareStrings } from '../model/canonical.js';
+import type { CdmRecord, ManeuverRecord, ObjectRecord } from '../model/records.js';
+import { compareTimestamps } from '../model/time.js';
+import { cdmMatches, compareCdms } from './cdm-query.js';
+import type { CdmQuery, ManeuverQuery, ObjectQuery, Page, Paged, Store, StoredPeer } from './store.js';
+
+function page<T>(items: T[], p: Page): Paged<T> {
+  return { items: items.slice(p.offset, p.offset + p.limit), total: items.length };
+}
+
+/** The table in process memory: lost at exit, for development and tests. */
+export class MemoryStore implements Store {
+  readonly kind = 'memory';
+  private readonly cdms = new Map<string, CdmRecord>();
+  private readonly objects = new Map<string, ObjectRecord>();
+  private readonly maneuvers = new Map<string, ManeuverRecord>();
+  private readonly peers = new Map<string, StoredPeer>();
+
+  getCdm(id: string): CdmRecord | undefined {
+    return this.cdms.get(id);
+  }
+
+  putCdm(record: CdmRecord): void {
+    this.cdms.set(record.cdm_id, record);
+  }
+
+  queryCdms(query: CdmQuery): Paged<CdmRecord> {
+    const matching = [...this.cdms.values()].filter((r) => cdmMatches(r, query));
+    matching.sort((a, b) => compareCdms(a, b, query));
+    return page(matching, query);
+  }
+
+  countActiveCdms(): number {
+    let n = 0;
+    for (const r of this.cdms.values()) if (r.status === 'active') n++;
+    return n;
+  }
+
+  activeCdmIdsForObject(objectId: string): string[] {
+    const ids: string[] = [];
+    for (const r of this.cdms.values()) {
+      const cdm = r.announce?.payload.cdm;
+      if (r.status === 'active' && cdm && (cdm.object1.object_id === objectId || cdm.object2.object_id === objectId)) ids.push(r.cdm_id);
+    }
+    return ids.sort(compareStrings);
+  }
+
+  getObject(id: string): ObjectRecord | undefined {
+    return this.objects.get(id);
+  }
+
+  putObject(record: ObjectRecord): void {
+    this.objects.set(record.object_id, record);
+  }
+
+  queryObjects(query: ObjectQuery): Paged<ObjectRecord> {
+    const matching = [...this.objects.values()].filter((r) => {
+      if (query.status !== 'all' && r.status !== query.status) return false;
+      const state = r.announce?.payload;
+      if (query.type !== undefined && state?.object_type !== query.type) return false;
+      if (query.owner !== undefined && state?.owner_operator !== query.owner) return false;
+      return true;
+    });
+    matching.sort((a, b) => compareStrings(a.object_id, b.object_id));
+    return page(matching, query);
+  }
+
+  countActiveObjects(): number {
+    let n = 0;
+    for (const r of this.objects.values()) if (r.status === 'active') n++;
+    return n;
+  }
+
+  getManeuver(id: string): ManeuverRecord | undefined {
+    return this.maneuvers.get(id);
+  }
+
+  putManeuver(record: ManeuverRecord): void {
+    this.maneuvers.set(record.maneuver_id, record);
+  }
+
+  queryManeuvers(query: ManeuverQuery): Paged<ManeuverRecord> {
+    const matching = [...this.maneuvers.values()].filter(
+      (r) => (query.object_id === undefined || r.object_id === query.object_id) && (query.status === undefined || r.status === query.status),
+    );
+    matching.sort((a, b) => compareStrings(a.maneuver_id, b.maneuver_id));
+    return page(matching, query);
+  }
+
+  iterateCdms(): Iterable<CdmRecord> {
+    return [...this.cdms.values()];
+  }
+
+  iterateObjects(): Iterable<ObjectRecord> {
+    return [...this.objects.values()];
+  }
+
+  iterateManeuvers(): Iterable<ManeuverRecord> {
+    return [...this.maneuvers.values()];
+  }
+
+  activeCdmsWithTcaBefore(time: string, limit: number): CdmRecord[] {
+    const out: CdmRecord[] = [];
+    for (const r of this.cdms.values()) {
+      if (out.length >= limit) break;
+      const tca = r.announce?.payload.cdm.tca;
+      if (r.status === 'active' && tca !== undefined && compareTimestamps(tca, time) < 0) out.push(r);
+    }
+    return out;
+  }
+
+  purgeWithdrawnCdms(changedBefore: string): number {
+    let n = 0;
+    for (const [id, r] of this.cdms) {
+      if (r.status === 'withdrawn' && compareTimestamps(r.received_at, changedBefore) < 0) {
+        this.cdms.delete(id);
+        n++;
+      }
+    }
+    return n;
+  }
+
+  purgeObjects(changedBefore: string): number {
+    let n = 0;
+    for (const [id, r] of this.objects) {
+      if (compareTimestamps(r.received_at, changedBefore) < 0) {
+        this.objects.delete(id);
+        n++;
+      }
+    }
+    return n;
+  }
+
+  listPeers(): StoredPeer[] {
+    return [...this.peers.values()];
+  }
+
+  putPeer(peer: StoredPeer): void {
+    this.peers.set(peer.peer_id, peer);
+  }
+
+  deletePeer(id: string): boolean {
+    return this.peers.delete(id);
+  }
+
+  async durable(): Promise<void> {}
+
+  async close(): Promise<void> {}
+}

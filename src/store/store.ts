@@ -1,0 +1,88 @@
+import type { CdmRecord, ManeuverRecord, ObjectRecord } from '../model/records.js';
+import type { PeerPolicies } from '../protocol/policies.js';
+
+export const CDM_SORT_FIELDS = ['created_at', 'tca', 'collision_probability', 'miss_distance_m'] as const;
+export type CdmSortField = (typeof CDM_SORT_FIELDS)[number];
+
+export interface Page {
+  limit: number;
+  offset: number;
+}
+
+export interface CdmQuery extends Page {
+  object_id?: string;
+  owner?: string;
+  min_probability?: number;
+  tca_from?: string;
+  tca_to?: string;
+  status: 'active' | 'withdrawn' | 'all';
+  sort: { field: CdmSortField; descending: boolean };
+}
+
+export interface ObjectQuery extends Page {
+  type?: string;
+  owner?: string;
+  status: 'active' | 'withdrawn' | 'all';
+}
+
+export interface ManeuverQuery extends Page {
+  object_id?: string;
+  status?: string;
+}
+
+export interface Paged<T> {
+  items: T[];
+  total: number;
+}
+
+/** A peer added at run time through the REST API (configured peers live in the configuration). */
+export interface StoredPeer {
+  peer_id: string;
+  address: string;
+  auth_token?: string;
+  policies: PeerPolicies;
+  added_at: string;
+}
+
+/**
+ * The node's table. Reads and writes are synchronous so that a read-merge-write runs
+ * without interleaving; `durable()` resolves once every write made so far is on stable
+ * storage, and only then may a write be acknowledged.
+ */
+export interface Store {
+  readonly kind: 'memory' | 'file';
+
+  getCdm(id: string): CdmRecord | undefined;
+  putCdm(record: CdmRecord): void;
+  queryCdms(query: CdmQuery): Paged<CdmRecord>;
+  countActiveCdms(): number;
+  activeCdmIdsForObject(objectId: string): string[];
+
+  getObject(id: string): ObjectRecord | undefined;
+  putObject(record: ObjectRecord): void;
+  queryObjects(query: ObjectQuery): Paged<ObjectRecord>;
+  countActiveObjects(): number;
+
+  getManeuver(id: string): ManeuverRecord | undefined;
+  putManeuver(record: ManeuverRecord): void;
+  queryManeuvers(query: ManeuverQuery): Paged<ManeuverRecord>;
+
+  /** Every record, for a full table sync; streamed so that a large table is not copied. */
+  iterateCdms(): Iterable<CdmRecord>;
+  iterateObjects(): Iterable<ObjectRecord>;
+  iterateManeuvers(): Iterable<ManeuverRecord>;
+
+  /** Active CDMs whose `tca` is before the given time (for TCA expiry), at most `limit`. */
+  activeCdmsWithTcaBefore(time: string, limit: number): CdmRecord[];
+  /** Deletes withdrawn CDMs last changed before the given time; returns how many. */
+  purgeWithdrawnCdms(changedBefore: string): number;
+  /** Deletes objects (active or withdrawn) last changed before the given time; returns how many. */
+  purgeObjects(changedBefore: string): number;
+
+  listPeers(): StoredPeer[];
+  putPeer(peer: StoredPeer): void;
+  deletePeer(id: string): boolean;
+
+  durable(): Promise<void>;
+  close(): Promise<void>;
+}
