@@ -1,9 +1,6 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
-import { ClientError } from './cli/client.js';
 import { cdmCommand, healthCommand, peerCommand } from './cli/commands.js';
-import { runStart } from './cli/start.js';
-import { runValidateConfig } from './cli/validate.js';
 import { VERSION } from './version.js';
 
 const program = new Command('spacecomms')
@@ -15,14 +12,14 @@ program
   .command('start')
   .description('run a node (configuration: --config, else $SPACECOMMS_CONFIG, else built-in defaults)')
   .option('-c, --config <file>', 'configuration file (YAML)')
-  .action(async (opts: { config?: string }) => runStart(opts.config));
+  .action(async (opts: { config?: string }) => (await import('./cli/start.js')).runStart(opts.config));
 
 program
   .command('validate-config')
   .description('check a configuration: YAML, schema, ${VARS}, TLS files; exit 0 valid, 1 invalid')
   .option('-c, --config <file>', 'configuration file (YAML)')
-  .action((opts: { config?: string }) => {
-    process.exitCode = runValidateConfig(opts.config);
+  .action(async (opts: { config?: string }) => {
+    process.exitCode = (await import('./cli/validate.js')).runValidateConfig(opts.config);
   });
 
 program.addCommand(cdmCommand());
@@ -30,7 +27,7 @@ program.addCommand(peerCommand());
 program.addCommand(healthCommand());
 
 program.parseAsync(process.argv).catch((err: unknown) => {
-  const message = err instanceof ClientError ? err.message : err instanceof Error ? err.message : String(err);
+  const message = err instanceof Error ? err.message : String(err);
   console.error(`spacecomms: ${message}`);
   process.exit(1);
 });

@@ -1,4 +1,4 @@
-import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, { LogController, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Permission } from '../config/schema.js';
 import { bearerToken, grants } from './auth.js';
 import { exceedsDepth } from './body.js';
@@ -34,7 +34,7 @@ export async function buildServer(ctx: ApiContext, options: ServerOptions = {}):
   // The routes do not depend on the transport or logger type, so one instance type serves both.
   const app = Fastify({
     loggerInstance: ctx.logger,
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: config.api.body_limit_bytes,
     // Stalled or slow clients must not hold sockets forever.
     connectionTimeout: 0,

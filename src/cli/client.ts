@@ -35,14 +35,6 @@ export async function callNode(
 
 export class ClientError extends Error {}
 
-/** The media type of a CDM file: JSON, CCSDS XML, or CCSDS KVN. */
-export function cdmContentType(text: string): string {
-  const start = text.replace(/^\uFEFF/, '').trimStart();
-  if (start.startsWith('{')) return 'application/json';
-  if (start.startsWith('<')) return 'application/xml';
-  return 'text/plain';
-}
-
 /** Prints a response: JSON pretty-printed, other text as is; an error status becomes a thrown error. */
 export function render(response: ClientResponse): string {
   if (response.status >= 400) {

@@ -1,6 +1,22 @@
 import { readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
-import { callNode, cdmContentType, render, type ClientOptions } from './client.js';
+import type { ClientOptions, ClientResponse, callNode as CallNode } from './client.js';
+
+/** The HTTP client is loaded only by commands that talk to a node, so `--help` and `start` stay quick. */
+async function callNode(...args: Parameters<typeof CallNode>): Promise<ClientResponse> {
+  return (await import('./client.js')).callNode(...args);
+}
+
+async function render(response: ClientResponse): Promise<string> {
+  return (await import('./client.js')).render(response);
+}
+
+function cdmContentType(text: string): string {
+  const start = text.replace(/^\uFEFF/, '').trimStart();
+  if (start.startsWith('{')) return 'application/json';
+  if (start.startsWith('<')) return 'application/xml';
+  return 'text/plain';
+}
 
 function withClientOptions(command: Command): Command {
   return command
@@ -14,8 +30,8 @@ function clientOptions(command: Command): ClientOptions {
   return { node: opts.node, ...(token ? { token } : {}) };
 }
 
-async function print(promise: ReturnType<typeof callNode>): Promise<void> {
-  console.log(render(await promise));
+async function print(promise: Promise<ClientResponse>): Promise<void> {
+  console.log(await render(await promise));
 }
 
 const json = (value: unknown) => ({ text: JSON.stringify(value), contentType: 'application/json' });
@@ -111,7 +127,7 @@ export function peerCommand(): Command {
 export function healthCommand(): Command {
   return withClientOptions(new Command('health').description('health of a running node')).action(async (_opts, command: Command) => {
     const response = await callNode(clientOptions(command), 'GET', 'health');
-    console.log(render(response));
+    console.log(await render(response));
     const status = (JSON.parse(response.text) as { status?: string }).status;
     if (status !== 'healthy') process.exitCode = 1;
   });

@@ -22,13 +22,17 @@ export async function runStart(flag: string | undefined): Promise<void> {
   if (path === undefined) node.logger.warn({ node_id: loaded.config.node.id }, 'no configuration file given: running on built-in defaults');
   for (const warning of configWarnings(loaded.config)) node.logger.warn({ warning }, 'configuration warning');
 
+  installSignalHandlers(node);
   try {
     await node.start();
   } catch (err) {
     await node.stop().catch(() => undefined);
     fail(err instanceof StartupError ? err.message : (err as Error).message);
   }
+}
 
+/** Installed before listening, so that a signal that arrives during start-up still stops the node cleanly. */
+function installSignalHandlers(node: SpaceCommsNode): void {
   let signals = 0;
   const shutdown = (signal: NodeJS.Signals) => {
     signals += 1;

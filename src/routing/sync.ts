@@ -13,7 +13,7 @@ export function* syncMessages(store: Store, peer: Neighbour): Generator<TableMes
   const cdmIds = [...mapIterable(store.iterateCdms(), (r) => r.cdm_id)];
   const objectIds = [...mapIterable(store.iterateObjects(), (r) => r.object_id)];
   const maneuverIds = [...mapIterable(store.iterateManeuvers(), (r) => r.maneuver_id)];
-  const send = (message: TableMessage | undefined) => (message && checkPolicy('forward', peer.policies, message, store).pass ? message : undefined);
+  const send = (message: TableMessage | undefined) => (message && goesTo(message, peer, store) ? message : undefined);
   for (const id of cdmIds) {
     const record = store.getCdm(id);
     yield* present(send(record?.announce), send(record?.withdrawal));
@@ -26,6 +26,15 @@ export function* syncMessages(store: Store, peer: Neighbour): Generator<TableMes
     const record = store.getManeuver(id);
     yield* present(send(record?.intent), send(record?.status_update));
   }
+}
+
+/**
+ * A held copy with ttl 0 has used up its hops and is not sent on, as in live forwarding;
+ * what the peer itself originated always goes back to it, so a rebuilt node recovers.
+ */
+function goesTo(message: TableMessage, peer: Neighbour, store: Store): boolean {
+  if (message.ttl <= 0 && message.source_node_id !== peer.peer_id) return false;
+  return checkPolicy('forward', peer.policies, message, store).pass;
 }
 
 function* present(...messages: (TableMessage | undefined)[]): Generator<TableMessage> {
