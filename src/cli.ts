@@ -22,6 +22,15 @@ program
     process.exitCode = (await import('./cli/validate.js')).runValidateConfig(opts.config);
   });
 
+program
+  .command('backup')
+  .description('consistent copy of the file store, also while the node runs (SQLite online backup)')
+  .option('-c, --config <file>', 'configuration file of the node (YAML)')
+  .requiredOption('-o, --out <file>', 'file to write the backup to (must not exist)')
+  .action(async (opts: { config?: string; out: string }) => {
+    process.exitCode = await (await import('./cli/backup.js')).runBackup(opts.config, opts.out);
+  });
+
 program.addCommand(cdmCommand());
 program.addCommand(peerCommand());
 program.addCommand(healthCommand());

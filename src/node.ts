@@ -11,7 +11,9 @@ import { PeerManager } from './peers/manager.js';
 import { PeerRegistry } from './peers/registry.js';
 import { PeerTransport } from './peers/transport.js';
 import { Router } from './routing/router.js';
+import { runLifecycle } from './routing/lifecycle.js';
 import { MemoryStore } from './store/memory.js';
+import { openSqliteStore } from './store/sqlite/index.js';
 import type { Store } from './store/store.js';
 import { VERSION } from './version.js';
 
@@ -24,10 +26,12 @@ export interface NodeOptions {
 }
 
 function openStore(config: Config): Store {
-  if (config.storage.type === 'file') {
-    throw new StartupError('storage.type "file" is not yet supported by this version; use "memory"');
+  if (config.storage.type === 'memory') return new MemoryStore();
+  try {
+    return openSqliteStore(config.storage.file_path);
+  } catch (err) {
+    throw new StartupError(`storage.file_path: ${(err as Error).message}`);
   }
-  return new MemoryStore();
 }
 
 /** The composition root: builds every part of a node, wires them, and owns start and stop. */
@@ -42,6 +46,7 @@ export class SpaceCommsNode {
   private readonly now: () => Date;
   private config: Config;
   private stopping: Promise<void> | undefined;
+  private maintenanceTimer: NodeJS.Timeout | undefined;
 
   constructor(config: Config, options: NodeOptions = {}) {
     this.config = config;
@@ -57,6 +62,7 @@ export class SpaceCommsNode {
       now: this.now,
       log: this.logger,
       seen: { maxEntries: config.protocol.seen_cache_size, maxAgeMs: config.protocol.seen_cache_ttl_seconds * 1000 },
+      tcaGraceMs: config.protocol.tca_grace_minutes * 60_000,
     });
     this.metrics = new Metrics({
       peersConnected: () => this.peers.connectedCount(),
@@ -126,7 +132,26 @@ export class SpaceCommsNode {
     const url = this.url();
     this.logger.info({ url, version: VERSION, storage: this.store.kind, peers: this.peers.definitions().length }, 'node started');
     this.peers.start();
+    await this.runMaintenance();
+    this.maintenanceTimer = setInterval(() => void this.runMaintenance(), this.config.storage.cleanup.interval_minutes * 60_000);
     return url;
+  }
+
+  /** TCA expiry and retention; runs at start and every `storage.cleanup.interval_minutes`. */
+  async runMaintenance(): Promise<void> {
+    const cleanup = this.config.storage.cleanup;
+    try {
+      const report = runLifecycle(
+        this.router,
+        this.store,
+        { enabled: cleanup.enabled, cdmRetentionHours: cleanup.cdm_retention_hours, objectRetentionHours: cleanup.object_retention_hours },
+        this.now(),
+      );
+      await this.store.durable();
+      if (report.tca_expired + report.cdms_purged + report.objects_purged > 0) this.logger.info(report, 'maintenance done');
+    } catch (err) {
+      this.logger.error({ err }, 'maintenance failed');
+    }
   }
 
   url(): string {
@@ -140,6 +165,7 @@ export class SpaceCommsNode {
   stop(): Promise<void> {
     this.stopping ??= (async () => {
       this.logger.info('node stopping');
+      if (this.maintenanceTimer) clearInterval(this.maintenanceTimer);
       await this.server?.close();
       await this.peers.stop();
       await this.store.close();

@@ -73,7 +73,7 @@ function fromDocument(raw: unknown, source: string, env: Record<string, string |
 /** A node id for a start without configuration: the host name, reduced to the allowed characters. */
 export function builtInDefaults(): object {
   const id = hostname().replace(/[^A-Za-z0-9._-]/g, '-').slice(0, 128) || 'spacecomms-node';
-  return { node: { id }, storage: { type: 'memory' } };
+  return { node: { id } };
 }
 
 export function describeFsError(err: unknown): string {

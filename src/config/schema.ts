@@ -61,12 +61,13 @@ export const ConfigSchema = Type.Object(
     }),
     peers: Type.Array(PeerEntry, { default: [] }),
     storage: Closed({
-      type: Type.Unsafe<'memory' | 'file'>({ type: 'string', enum: ['memory', 'file'], default: 'memory' }),
+      type: Type.Unsafe<'memory' | 'file'>({ type: 'string', enum: ['memory', 'file'], default: 'file' }),
       file_path: Type.String({ default: './data' }),
       cleanup: Closed({
         enabled: Type.Boolean({ default: true }),
         cdm_retention_hours: Type.Number({ ...Hours, default: 168 }),
         object_retention_hours: Type.Number({ ...Hours, default: 720 }),
+        interval_minutes: Type.Number({ exclusiveMinimum: 0, default: 10 }),
       }),
     }),
     logging: Closed({
@@ -78,6 +79,7 @@ export const ConfigSchema = Type.Object(
       heartbeat_interval_seconds: Type.Number({ exclusiveMinimum: 0, default: 30 }),
       session_timeout_seconds: Type.Number({ exclusiveMinimum: 0, default: 120 }),
       max_hop_count: Type.Integer({ minimum: 1, maximum: 255, default: 10 }),
+      tca_grace_minutes: Type.Number({ minimum: 0, default: 60 }),
       rate_limit: Closed({
         messages_per_second: Type.Number({ exclusiveMinimum: 0, default: 5000 }),
         burst: Type.Integer({ minimum: 1, default: 10000 }),

@@ -31,6 +31,8 @@ export interface RouterOptions {
   maxHopCount: number;
   store: Store;
   seen?: { maxEntries: number; maxAgeMs: number };
+  /** A CDM whose TCA is this far in the past is withdrawn with reason TCA_PASSED (default one hour). */
+  tcaGraceMs?: number;
   now?: () => Date;
   log?: DecisionLog;
 }
@@ -106,6 +108,7 @@ export class Router {
     this.seen.add(envelope.message_id);
     const outcome = applyToTable(this.options.store, envelope as TableMessage, { received_from: this.nodeId, received_at: this.now().toISOString() });
     const propagatedTo = changed(outcome) ? this.forward(envelope as TableMessage, undefined) : [];
+    if (changed(outcome)) this.expireIfPassed(envelope as TableMessage);
     return { envelope, outcome, propagatedTo };
   }
 
@@ -133,8 +136,40 @@ export class Router {
     const held = forwardedCopy(message, this.nodeId);
     const outcome = applyToTable(this.options.store, held, { received_from: from.peer_id, received_at: this.now().toISOString() });
     if (!changed(outcome)) return { status: 'accepted', outcome, forwardedTo: [], reason: 'table unchanged' };
+    this.expireIfPassed(held);
     if (loop) return { status: 'accepted', outcome, forwardedTo: [], reason: 'restored own record; not forwarded' };
     return { status: 'accepted', outcome, forwardedTo: this.forward(held, from.peer_id), reason: 'table changed' };
+  }
+
+  /**
+   * Section 7: every node withdraws a CDM whose TCA lies more than the grace behind the
+   * present, by the same rule, so no message is sent. The withdrawal's effective time is
+   * TCA + grace, the same on every node, so that their tables stay equal.
+   */
+  expirePassedTcas(batch = 1000): number {
+    const cutoff = new Date(this.now().getTime() - this.tcaGraceMs).toISOString();
+    let expired = 0;
+    for (;;) {
+      const due = this.options.store.activeCdmsWithTcaBefore(cutoff, batch);
+      for (const record of due) if (record.announce && this.expireIfPassed(record.announce)) expired++;
+      if (due.length < batch) return expired;
+    }
+  }
+
+  private get tcaGraceMs(): number {
+    return this.options.tcaGraceMs ?? 3_600_000;
+  }
+
+  private expireIfPassed(message: TableMessage): boolean {
+    if (message.message_type !== 'CDM_ANNOUNCE') return false;
+    const cdm = message.payload.cdm;
+    const expiresAt = Date.parse(cdm.tca) + this.tcaGraceMs;
+    if (!(expiresAt < this.now().getTime())) return false;
+    const withdrawal = this.envelope('CDM_WITHDRAW', { cdm_id: cdm.cdm_id, reason: 'TCA_PASSED', effective_time: new Date(expiresAt).toISOString() });
+    this.seen.add(withdrawal.message_id);
+    const outcome = applyToTable(this.options.store, withdrawal as TableMessage, { received_from: this.nodeId, received_at: this.now().toISOString() });
+    if (changed(outcome)) this.log.info({ cdm_id: cdm.cdm_id, tca: cdm.tca }, 'cdm withdrawn: TCA passed');
+    return changed(outcome);
   }
 
   /**

@@ -145,5 +145,9 @@ export class MemoryStore implements Store {
 
   async durable(): Promise<void> {}
 
+  lastWriteError(): Error | undefined {
+    return undefined;
+  }
+
   async close(): Promise<void> {}
 }

@@ -84,5 +84,7 @@ export interface Store {
   deletePeer(id: string): boolean;
 
   durable(): Promise<void>;
+  /** Why the last commit failed, until one succeeds again (health reports the store unwritable meanwhile). */
+  lastWriteError(): Error | undefined;
   close(): Promise<void>;
 }

@@ -110,7 +110,7 @@ describe('start-up failures print one line and exit non-zero', () => {
     const port = (blocker.address() as { port: number }).port;
     try {
       const path = join(dir, 'busy.yaml');
-      writeFileSync(path, `node: { id: busy }\nserver: { port: ${port} }\n`);
+      writeFileSync(path, `node: { id: busy }\nserver: { port: ${port} }\nstorage: { type: memory }\n`);
       expect(startFails(['--config', path])).toBe(`spacecomms: cannot start: cannot listen on 127.0.0.1:${port}: address already in use`);
     } finally {
       blocker.close();
@@ -127,7 +127,7 @@ describe('a running node driven through the command line', () => {
     const path = join(dir, 'run.yaml');
     writeFileSync(
       path,
-      `node: { id: cli-node }\nserver: { port: 0 }\napi:\n  auth:\n    enabled: true\n    tokens:\n      - { id: admin, secret: "\${ADMIN}", permissions: [admin] }\n`,
+      `node: { id: cli-node }\nserver: { port: 0 }\nstorage: { type: memory }\napi:\n  auth:\n    enabled: true\n    tokens:\n      - { id: admin, secret: "\${ADMIN}", permissions: [admin] }\n`,
     );
     node = await startCli(['--config', path], { ADMIN: admin });
   });
@@ -187,7 +187,7 @@ describe('a running node driven through the command line', () => {
 describe('graceful stop', () => {
   it('exits 0 on SIGTERM after logging its stop', async () => {
     const path = join(dir, 'plain.yaml');
-    writeFileSync(path, 'node: { id: plain }\nserver: { port: 0 }\n');
+    writeFileSync(path, `node: { id: plain }\nserver: { port: 0 }\nstorage: { file_path: ${JSON.stringify(join(dir, 'plain-data'))} }\n`);
     const node = await startCli([], { SPACECOMMS_CONFIG: path });
     expect(await node.stop('SIGTERM')).toBe(0);
     expect(node.output()).toContain('"msg":"node stopped"');

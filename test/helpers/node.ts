@@ -53,8 +53,9 @@ api:
       - { id: writer, secret: ${WRITE_TOKEN}, permissions: [write] }
 `;
 
+/** Starts a node in this process; without a `storage:` section it keeps its table in memory. */
 export async function startTestNode(yamlText = `node: { id: test-node }\nserver: { port: 0 }\n`): Promise<TestNode> {
-  const config = configFrom(yamlText);
+  const config = configFrom(/^storage:/m.test(yamlText) ? yamlText : `${yamlText}storage: { type: memory }\n`);
   const logs = new LogCapture();
   const logger = createLogger({ level: 'debug', format: 'json', output: 'stdout', nodeId: config.node.id }, logs);
   const node = new SpaceCommsNode(config, { logger });

@@ -2,11 +2,15 @@ import type { FastifyInstance } from 'fastify';
 import type { ApiContext } from '../context.js';
 
 export function registerHealthRoutes(app: FastifyInstance, ctx: ApiContext): void {
-  app.get('/health', { config: { permission: 'public' } }, async () => {
+  app.get('/health', { config: { permission: 'public' } }, async (_request, reply) => {
     const total = ctx.peers.views().length;
     const connected = ctx.peers.connectedCount();
+    const storeError = ctx.store.lastWriteError();
+    const status = storeError ? 'unhealthy' : total > 0 && connected === 0 ? 'degraded' : 'healthy';
+    if (storeError) void reply.code(503);
     return {
-      status: total > 0 && connected === 0 ? 'degraded' : 'healthy',
+      status,
+      ...(storeError ? { error: `store cannot be written: ${storeError.message}` } : {}),
       node_id: ctx.config().node.id,
       uptime_seconds: Math.floor((ctx.now().getTime() - ctx.startedAt.getTime()) / 1000),
       peers: { connected, total },

@@ -1,0 +1,111 @@
+import { toError } from './errors.js';
+
+/** The transaction primitives of one connection (an interface so that failures can be simulated). */
+export interface TransactionControl {
+  begin(): void;
+  commit(): void;
+  rollback(): void;
+  inTransaction(): boolean;
+}
+
+interface Waiter {
+  resolve: () => void;
+  reject: (error: Error) => void;
+}
+
+/**
+ * Groups the writes of one event-loop turn into one transaction: the first write opens it,
+ * a `setImmediate` commits it, so concurrent requests share one COMMIT (one fsync).
+ */
+export class GroupCommit {
+  private batchOpen = false;
+  private waiters: Waiter[] = [];
+  private scheduled: NodeJS.Immediate | undefined;
+  private failure: Error | undefined;
+
+  constructor(private readonly tx: TransactionControl) {}
+
+  /** Runs one write inside the open batch, opening a batch first if none is. */
+  write<T>(apply: () => T): T {
+    if (!this.batchOpen) this.open();
+    try {
+      return apply();
+    } catch (error) {
+      // Most statement errors undo only the statement; some (disk full, I/O) undo the whole batch.
+      if (!this.tx.inTransaction()) this.abandon(toError(error));
+      throw error;
+    }
+  }
+
+  /**
+   * Resolves after the COMMIT that holds every write made before the call; rejects if that
+   * commit failed. With nothing pending it settles at once, rejecting if the last batch failed.
+   */
+  durable(): Promise<void> {
+    if (!this.batchOpen) return this.failure ? Promise.reject(this.failure) : Promise.resolve();
+    return new Promise<void>((resolve, reject) => this.waiters.push({ resolve, reject }));
+  }
+
+  /** Commits the open batch now (what the scheduled callback and `close()` do). */
+  flush(): void {
+    if (!this.batchOpen) return;
+    this.clearSchedule();
+    this.batchOpen = false;
+    const waiters = this.takeWaiters();
+    try {
+      this.tx.commit();
+    } catch (error) {
+      this.rollbackQuietly();
+      this.failure = toError(error);
+      for (const w of waiters) w.reject(this.failure);
+      return;
+    }
+    this.failure = undefined;
+    for (const w of waiters) w.resolve();
+  }
+
+  /** The error of the most recent batch if it failed; cleared by the next successful commit. */
+  lastError(): Error | undefined {
+    return this.failure;
+  }
+
+  pending(): boolean {
+    return this.batchOpen;
+  }
+
+  private open(): void {
+    this.tx.begin();
+    this.batchOpen = true;
+    this.scheduled = setImmediate(() => {
+      this.scheduled = undefined;
+      this.flush();
+    });
+  }
+
+  /** The batch was rolled back by SQLite itself: its writes are lost. */
+  private abandon(error: Error): void {
+    this.clearSchedule();
+    this.batchOpen = false;
+    this.failure = error;
+    for (const w of this.takeWaiters()) w.reject(error);
+  }
+
+  private rollbackQuietly(): void {
+    try {
+      if (this.tx.inTransaction()) this.tx.rollback();
+    } catch {
+      // The connection already ended the transaction; nothing is left to undo.
+    }
+  }
+
+  private takeWaiters(): Waiter[] {
+    const waiters = this.waiters;
+    this.waiters = [];
+    return waiters;
+  }
+
+  private clearSchedule(): void {
+    if (this.scheduled !== undefined) clearImmediate(this.scheduled);
+    this.scheduled = undefined;
+  }
+}

@@ -1,0 +1,242 @@
+import type { Database } from 'better-sqlite3';
+import type { CdmRecord, ManeuverRecord, ObjectRecord } from '../../model/records.js';
+import { timestampKey } from '../../model/time.js';
+import type { CdmQuery, ManeuverQuery, ObjectQuery, Page, Paged, Store, StoredPeer } from '../store.js';
+import { CANDIDATE_MAX, chooseCdmAccess, cdmCountSql, cdmPageSql, cdmTombstoneCountSql, needsBody, type SqlText, type SqlValue } from './cdm-sql.js';
+import { toError } from './errors.js';
+import { GroupCommit } from './group-commit.js';
+import { cdmRow, maneuverRow, objectRow, parseStored, peerRow } from './rows.js';
+import { StatementCache, prepareStatements, type Statements } from './statements.js';
+
+const ITERATION_CHUNK = 500;
+
+/** Equality conditions on trusted column names, values bound as parameters. */
+class Filter {
+  readonly clauses: string[] = [];
+  readonly params: SqlValue[] = [];
+
+  equals(column: string, value: SqlValue): void {
+    this.clauses.push(`${column} = ?`);
+    this.params.push(value);
+  }
+
+  where(): string {
+    return this.clauses.length === 0 ? '' : ` WHERE ${this.clauses.join(' AND ')}`;
+  }
+}
+
+/**
+ * The table in a SQLite file. Each record is kept whole as JSON next to indexed columns for
+ * every filter and sort, so every query is answered by SQL over indexes. Writes are grouped
+ * per event-loop turn (see `GroupCommit`); reads on the same connection see pending writes.
+ */
+export class SqliteStore implements Store {
+  readonly kind = 'file';
+  private readonly statements: Statements;
+  private readonly dynamic: StatementCache;
+  private readonly batch: GroupCommit;
+  private closed = false;
+
+  constructor(
+    private readonly db: Database,
+    readonly file: string,
+    private readonly candidateMax = CANDIDATE_MAX,
+  ) {
+    this.statements = prepareStatements(db);
+    this.dynamic = new StatementCache(db);
+    const s = this.statements;
+    this.batch = new GroupCommit({
+      begin: () => s.begin.run(),
+      commit: () => s.commit.run(),
+      rollback: () => s.rollback.run(),
+      inTransaction: () => db.inTransaction,
+    });
+  }
+
+  getCdm(id: string): CdmRecord | undefined {
+    return this.parseOptional<CdmRecord>(this.statements.getCdm.get(id));
+  }
+
+  putCdm(record: CdmRecord): void {
+    const row = cdmRow(record);
+    this.batch.write(() => this.statements.putCdm.run(row));
+  }
+
+  queryCdms(query: CdmQuery): Paged<CdmRecord> {
+    const total = this.count(cdmCountSql(query));
+    // Records lacking the sort field (tombstones) come after all others, by cdm_id.
+    const withoutField = needsBody(query) ? 0 : this.count(cdmTombstoneCountSql(query));
+    const withField = total - withoutField;
+    const access = chooseCdmAccess(query, total, this.candidateMax);
+    const seqs: number[] = [];
+    if (query.limit > 0 && query.offset < withField) {
+      seqs.push(...this.seqs(cdmPageSql(query, 'with_field', access, query.limit, query.offset)));
+    }
+    const remaining = query.limit - seqs.length;
+    if (remaining > 0 && withoutField > 0) {
+      const offset = Math.max(0, query.offset - withField);
+      seqs.push(...this.seqs(cdmPageSql(query, 'without_field', 'walk', remaining, offset)));
+    }
+    return { items: seqs.map((seq) => parseStored<CdmRecord>(this.statements.cdmBySeq.get(seq))), total };
+  }
+
+  countActiveCdms(): number {
+    return Number(this.statements.countActiveCdms.get());
+  }
+
+  activeCdmIdsForObject(objectId: string): string[] {
+    return this.statements.activeCdmIdsForObject.all(objectId, objectId).map(String);
+  }
+
+  getObject(id: string): ObjectRecord | undefined {
+    return this.parseOptional<ObjectRecord>(this.statements.getObject.get(id));
+  }
+
+  putObject(record: ObjectRecord): void {
+    const row = objectRow(record);
+    this.batch.write(() => this.statements.putObject.run(row));
+  }
+
+  queryObjects(query: ObjectQuery): Paged<ObjectRecord> {
+    const filter = new Filter();
+    if (query.status !== 'all') filter.equals('status', query.status);
+    if (query.type !== undefined) filter.equals('object_type', query.type);
+    if (query.owner !== undefined) filter.equals('owner', query.owner);
+    return this.pagedQuery<ObjectRecord>('objects', 'object_id', filter, query);
+  }
+
+  countActiveObjects(): number {
+    return Number(this.statements.countActiveObjects.get());
+  }
+
+  getManeuver(id: string): ManeuverRecord | undefined {
+    return this.parseOptional<ManeuverRecord>(this.statements.getManeuver.get(id));
+  }
+
+  putManeuver(record: ManeuverRecord): void {
+    const row = maneuverRow(record);
+    this.batch.write(() => this.statements.putManeuver.run(row));
+  }
+
+  queryManeuvers(query: ManeuverQuery): Paged<ManeuverRecord> {
+    const filter = new Filter();
+    if (query.object_id !== undefined) filter.equals('object_id', query.object_id);
+    if (query.status !== undefined) filter.equals('status', query.status);
+    return this.pagedQuery<ManeuverRecord>('maneuvers', 'maneuver_id', filter, query);
+  }
+
+  iterateCdms(): Iterable<CdmRecord> {
+    return this.iterate<CdmRecord>(this.statements.cdmChunk);
+  }
+
+  iterateObjects(): Iterable<ObjectRecord> {
+    return this.iterate<ObjectRecord>(this.statements.objectChunk);
+  }
+
+  iterateManeuvers(): Iterable<ManeuverRecord> {
+    return this.iterate<ManeuverRecord>(this.statements.maneuverChunk);
+  }
+
+  activeCdmsWithTcaBefore(time: string, limit: number): CdmRecord[] {
+    const rows = this.statements.activeCdmsWithTcaBefore.all(timestampKey(time), Math.max(0, limit));
+    return rows.map((text) => parseStored<CdmRecord>(text));
+  }
+
+  purgeWithdrawnCdms(changedBefore: string): number {
+    const key = timestampKey(changedBefore);
+    return this.batch.write(() => this.statements.purgeWithdrawnCdms.run(key).changes);
+  }
+
+  purgeObjects(changedBefore: string): number {
+    const key = timestampKey(changedBefore);
+    return this.batch.write(() => this.statements.purgeObjects.run(key).changes);
+  }
+
+  listPeers(): StoredPeer[] {
+    return this.statements.listPeers.all().map((text) => parseStored<StoredPeer>(text));
+  }
+
+  putPeer(peer: StoredPeer): void {
+    const row = peerRow(peer);
+    this.batch.write(() => this.statements.putPeer.run(row));
+  }
+
+  deletePeer(id: string): boolean {
+    return this.batch.write(() => this.statements.deletePeer.run(id).changes > 0);
+  }
+
+  durable(): Promise<void> {
+    return this.batch.durable();
+  }
+
+  /** The error of the last failed commit, undefined once a later commit succeeds (for health checks). */
+  lastWriteError(): Error | undefined {
+    return this.batch.lastError();
+  }
+
+  /** Commits pending writes, lets SQLite refresh its statistics, closes; rejects if the last commit failed. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    const hadPending = this.batch.pending();
+    this.batch.flush();
+    const failure = hadPending ? this.batch.lastError() : undefined;
+    try {
+      this.db.pragma('optimize');
+    } finally {
+      this.db.close();
+    }
+    if (failure) throw toError(failure);
+  }
+
+  private count(query: SqlText): number {
+    return Number(this.dynamic.get(query.sql).pluck().get(...query.params));
+  }
+
+  /** The first column of each row: the `seq` of a page's records, in order. */
+  private seqs(query: SqlText): number[] {
+    return this.dynamic
+      .get(query.sql)
+      .raw()
+      .all(...query.params)
+      .map((row) => Number((row as unknown[])[0]));
+  }
+
+  private records<T>(query: SqlText): T[] {
+    return this.dynamic
+      .get(query.sql)
+      .pluck()
+      .all(...query.params)
+      .map((text) => parseStored<T>(text));
+  }
+
+  /** A page of a table ordered by its key, with equality filters (objects, maneuvers). */
+  private pagedQuery<T>(table: string, key: string, filter: Filter, page: Page): Paged<T> {
+    const where = filter.where();
+    const total = this.count({ sql: `SELECT count(*) FROM ${table}${where}`, params: filter.params });
+    if (page.limit <= 0) return { items: [], total };
+    const sql = `SELECT record FROM ${table}${where} ORDER BY ${key} LIMIT ? OFFSET ?`;
+    return { items: this.records<T>({ sql, params: [...filter.params, page.limit, page.offset] }), total };
+  }
+
+  private parseOptional<T>(text: unknown): T | undefined {
+    return text === undefined ? undefined : parseStored<T>(text);
+  }
+
+  /** Reads in chunks by `seq` so that the connection is free for writes between chunks. */
+  private iterate<T>(chunk: Statements['cdmChunk']): Iterable<T> {
+    return {
+      *[Symbol.iterator]() {
+        let after = 0;
+        for (;;) {
+          const rows = chunk.all(after, ITERATION_CHUNK) as unknown[][];
+          for (const [seq, text] of rows) {
+            after = Number(seq);
+            yield parseStored<T>(text);
+          }
+          if (rows.length < ITERATION_CHUNK) return;
+        }
+      },
+    };
+  }
+}
