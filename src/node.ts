@@ -2,10 +2,16 @@ import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { TokenAuthenticator } from './api/auth.js';
 import { buildServer } from './api/server.js';
-import { loadTlsMaterial } from './config/files.js';
+import { readFileSync } from 'node:fs';
+import type { ReloadResult } from './api/context.js';
+import { configWarnings, loadTlsMaterial, peerTlsProblems, type TlsMaterial } from './config/files.js';
+import { loadConfig } from './config/load.js';
+import { mergeReload } from './node-reload.js';
+import type { PeerDefinition } from './peers/registry.js';
 import type { Config } from './config/schema.js';
 import { createLogger, type Logger } from './observability/logger.js';
 import { Metrics } from './observability/metrics.js';
+import { AuditTrail } from './peers/audit-trail.js';
 import { InboundHandler } from './peers/inbound.js';
 import { PeerManager } from './peers/manager.js';
 import { PeerRegistry } from './peers/registry.js';
@@ -23,6 +29,8 @@ export class StartupError extends Error {}
 export interface NodeOptions {
   logger?: Logger;
   now?: () => Date;
+  /** The configuration file, re-read on reload (none: reload is refused). */
+  configPath?: string;
 }
 
 function openStore(config: Config): Store {
@@ -42,18 +50,30 @@ export class SpaceCommsNode {
   readonly router: Router;
   readonly peers: PeerManager;
   private readonly inbound: InboundHandler;
+  private readonly audit: AuditTrail;
   private server: FastifyInstance | undefined;
   private readonly now: () => Date;
   private config: Config;
   private stopping: Promise<void> | undefined;
   private maintenanceTimer: NodeJS.Timeout | undefined;
+  private tls: TlsMaterial | undefined;
+  private readonly auth: TokenAuthenticator;
+  private readonly configPath: string | undefined;
 
   constructor(config: Config, options: NodeOptions = {}) {
     this.config = config;
+    this.configPath = options.configPath;
+    this.auth = new TokenAuthenticator(config.api.auth.tokens);
     this.now = options.now ?? (() => new Date());
     this.logger =
       options.logger ??
       createLogger({ level: config.logging.level, format: config.logging.format, output: config.logging.output, nodeId: config.node.id });
+    // TLS material first: the peer sessions built below present the node's certificate.
+    const tls = loadTlsMaterial(config);
+    if (!tls.ok) throw new StartupError(tls.errors.join('; '));
+    const peerTls = peerTlsProblems(config);
+    if (peerTls.length > 0) throw new StartupError(peerTls.join('; '));
+    this.tls = tls.material;
     this.store = openStore(config);
     this.router = new Router({
       nodeId: config.node.id,
@@ -70,22 +90,17 @@ export class SpaceCommsNode {
       cdmsActive: () => this.store.countActiveCdms(),
       objectsTracked: () => this.store.countActiveObjects(),
     });
+    this.audit = new AuditTrail(this.store.audit, () => this.config.audit);
     this.peers = new PeerManager(new PeerRegistry(config.peers, this.store, this.now), {
       nodeId: config.node.id,
+      audit: this.audit,
       nodeName: () => this.config.node.name ?? this.config.node.id,
       protocol: () => this.config.protocol,
       store: this.store,
       logger: this.logger,
       metrics: this.metrics,
       now: this.now,
-      transport: (peer) =>
-        new PeerTransport({
-          address: peer.address,
-          nodeId: config.node.id,
-          authToken: () => peer.auth_token,
-          connections: this.config.protocol.max_in_flight,
-          timeoutMs: this.config.protocol.request_timeout_seconds * 1000,
-        }),
+      transport: (peer, token) => this.transportFor(peer, token),
     });
     this.router.setNeighbours(this.peers);
     this.inbound = new InboundHandler({
@@ -95,14 +110,38 @@ export class SpaceCommsNode {
       store: this.store,
       logger: this.logger,
       metrics: this.metrics,
+      audit: this.audit,
       now: this.now,
+    });
+  }
+
+  /** The HTTP side of one peering: for https, the node's certificate as client certificate and the peer's CA. */
+  private transportFor(peer: PeerDefinition, token: () => string | undefined): PeerTransport {
+    const https = peer.address.startsWith('https:');
+    const ca = peer.tls?.ca_path ? readFileSync(peer.tls.ca_path) : this.tls?.ca;
+    return new PeerTransport({
+      address: peer.address,
+      nodeId: this.config.node.id,
+      authToken: token,
+      connections: this.config.protocol.max_in_flight,
+      timeoutMs: this.config.protocol.request_timeout_seconds * 1000,
+      ...(https
+        ? {
+            allowH2: true,
+            connect: {
+              minVersion: 'TLSv1.3' as const,
+              rejectUnauthorized: true,
+              ...(ca ? { ca } : {}),
+              ...(this.tls ? { cert: this.tls.cert, key: this.tls.key } : {}),
+              ...(peer.tls?.server_name ? { servername: peer.tls.server_name } : {}),
+            },
+          }
+        : {}),
     });
   }
 
   /** Listens on the configured address; resolves with the URL the node answers on. */
   async start(): Promise<string> {
-    const tls = loadTlsMaterial(this.config);
-    if (!tls.ok) throw new StartupError(tls.errors.join('; '));
     const startedAt = this.now();
     this.server = await buildServer(
       {
@@ -111,16 +150,15 @@ export class SpaceCommsNode {
         router: this.router,
         peers: this.peers,
         protocol: this.inbound,
-        auth: new TokenAuthenticator(this.config.api.auth.tokens),
+        auth: this.auth,
+        reload: () => this.reload(),
         metrics: this.metrics,
         logger: this.logger,
         version: VERSION,
         startedAt,
         now: this.now,
       },
-      tls.material
-        ? { https: { cert: tls.material.cert, key: tls.material.key, ...(tls.material.ca ? { ca: tls.material.ca } : {}), requestCert: this.config.server.tls.require_client_cert } }
-        : {},
+      this.tls ? { https: { ...this.tls, requestCert: this.config.server.tls.require_client_cert } } : {},
     );
     const { host, port } = this.config.server;
     try {
@@ -144,14 +182,66 @@ export class SpaceCommsNode {
       const report = runLifecycle(
         this.router,
         this.store,
-        { enabled: cleanup.enabled, cdmRetentionHours: cleanup.cdm_retention_hours, objectRetentionHours: cleanup.object_retention_hours },
+        {
+          enabled: cleanup.enabled,
+          cdmRetentionHours: cleanup.cdm_retention_hours,
+          objectRetentionHours: cleanup.object_retention_hours,
+          auditRetentionHours: this.config.audit.retention_hours,
+        },
         this.now(),
       );
       await this.store.durable();
-      if (report.tca_expired + report.cdms_purged + report.objects_purged > 0) this.logger.info(report, 'maintenance done');
+      if (Object.values(report).some((n) => n > 0)) this.logger.info(report, 'maintenance done');
     } catch (err) {
       this.logger.error({ err }, 'maintenance failed');
     }
+  }
+
+  /**
+   * Re-reads the configuration file (SIGHUP, `POST /admin/reload`) and applies what can
+   * change while running: peers, policies, tokens, log level, TLS certificates, protocol
+   * timings. An invalid file is refused and the running configuration stays.
+   */
+  async reload(): Promise<ReloadResult> {
+    if (this.configPath === undefined) return this.refuseReload(['the node runs on built-in defaults: there is no configuration file to reload']);
+    const loaded = loadConfig(this.configPath, process.env);
+    if (!loaded.ok) return this.refuseReload(loaded.errors);
+    const { config, needsRestart } = mergeReload(this.config, loaded.config);
+    const tls = loadTlsMaterial(config);
+    if (!tls.ok) return this.refuseReload(tls.errors);
+    const peerTls = peerTlsProblems(config);
+    if (peerTls.length > 0) return this.refuseReload(peerTls);
+
+    const previous = this.config;
+    this.config = config;
+    this.auth.replace(config.api.auth.tokens);
+    this.logger.level = config.logging.level;
+    this.router.setMaxHopCount(config.protocol.max_hop_count);
+    this.peers.reconfigureRateLimits(config.protocol.rate_limit.messages_per_second, config.protocol.rate_limit.burst);
+    const tlsChanged = tls.material !== undefined && !sameTls(tls.material, this.tls);
+    if (tls.material && tlsChanged) {
+      this.tls = tls.material;
+      (this.server?.server as unknown as { setSecureContext?(options: object): void } | undefined)?.setSecureContext?.(tls.material);
+      await this.peers.refreshTransports();
+    }
+    const peers = await this.peers.reconcile(config.peers);
+    const changes = [
+      ...peers.added.map((id) => `peer ${id} added`),
+      ...peers.changed.map((id) => `peer ${id} changed`),
+      ...peers.removed.map((id) => `peer ${id} removed`),
+      ...(tlsChanged ? ['TLS certificates replaced'] : []),
+      ...(previous.logging.level !== config.logging.level ? [`log level ${config.logging.level}`] : []),
+      ...(JSON.stringify(previous.api.auth) !== JSON.stringify(config.api.auth) ? ['API tokens replaced'] : []),
+    ];
+    for (const warning of [...loaded.warnings, ...configWarnings(config)]) this.logger.warn({ warning }, 'configuration warning');
+    if (needsRestart.length > 0) this.logger.warn({ keys: needsRestart }, 'configuration change needs a restart; running values kept');
+    this.logger.info({ changes }, 'configuration reloaded');
+    return { ok: true, changes };
+  }
+
+  private refuseReload(errors: string[]): ReloadResult {
+    this.logger.error({ errors }, 'configuration reload refused; the running configuration stays');
+    return { ok: false, errors };
   }
 
   url(): string {
@@ -167,6 +257,8 @@ export class SpaceCommsNode {
       this.logger.info('node stopping');
       if (this.maintenanceTimer) clearInterval(this.maintenanceTimer);
       await this.server?.close();
+      const drainMs = this.config.protocol.shutdown_drain_seconds * 1000;
+      if (!(await this.peers.drain(drainMs))) this.logger.warn({ queued: this.peers.queueDepth(), waited_ms: drainMs }, 'peer queues not drained before stop');
       await this.peers.stop();
       await this.store.close();
       this.logger.info('node stopped');
@@ -184,3 +276,8 @@ function listenFailure(err: unknown): string {
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return 'host name does not resolve';
   return (err as Error).message;
 }
+
+function sameTls(a: TlsMaterial, b: TlsMaterial | undefined): boolean {
+  return b !== undefined && a.cert.equals(b.cert) && a.key.equals(b.key) && (a.ca?.equals(b.ca ?? Buffer.alloc(0)) ?? b.ca === undefined);
+}
+

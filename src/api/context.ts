@@ -29,4 +29,8 @@ export interface ApiContext {
   version: string;
   startedAt: Date;
   now(): Date;
+  /** Re-reads the configuration file and applies what can change while running. */
+  reload(): Promise<ReloadResult>;
 }
+
+export type ReloadResult = { ok: true; changes: string[] } | { ok: false; errors: string[] };

@@ -1,9 +1,12 @@
 import Fastify, { LogController, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Permission } from '../config/schema.js';
+import { MESSAGES_PATH } from '../peers/transport.js';
 import { bearerToken, grants } from './auth.js';
 import { exceedsDepth } from './body.js';
+import { ClientRateLimiter, allowListFor } from './guards.js';
 import type { ApiContext } from './context.js';
 import { ApiError, invalid } from './errors.js';
+import { registerAdminRoutes } from './routes/admin.js';
 import { registerCdmRoutes } from './routes/cdms.js';
 import { registerHealthRoutes } from './routes/health.js';
 import { registerManeuverRoutes } from './routes/maneuvers.js';
@@ -29,6 +32,26 @@ const FASTIFY_ERRORS: Record<string, (err: FastifyError) => ApiError> = {
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: () => invalid('', 'Content-Length does not match the body'),
 };
 
+/**
+ * Plain HTTP/1.1, or with TLS: HTTP/2 negotiated by ALPN with HTTP/1.1 still accepted,
+ * TLS 1.3 only, client certificates checked against the CA when required.
+ */
+function transportOptions(ctx: ApiContext, options: ServerOptions): object {
+  const timeouts = ctx.config().server.timeouts;
+  const common = {
+    requestTimeout: timeouts.request_seconds * 1000,
+    keepAliveTimeout: timeouts.keep_alive_seconds * 1000,
+  };
+  if (!options.https) return common;
+  const { requestCert, ...material } = options.https;
+  return {
+    ...common,
+    http2: true,
+    http2SessionTimeout: timeouts.keep_alive_seconds * 1000,
+    https: { ...material, allowHTTP1: true, minVersion: 'TLSv1.3', requestCert, rejectUnauthorized: requestCert },
+  };
+}
+
 export async function buildServer(ctx: ApiContext, options: ServerOptions = {}): Promise<FastifyInstance> {
   const config = ctx.config();
   // The routes do not depend on the transport or logger type, so one instance type serves both.
@@ -36,17 +59,18 @@ export async function buildServer(ctx: ApiContext, options: ServerOptions = {}):
     loggerInstance: ctx.logger,
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: config.api.body_limit_bytes,
-    // Stalled or slow clients must not hold sockets forever.
-    connectionTimeout: 0,
-    requestTimeout: 30_000,
-    keepAliveTimeout: 72_000,
     return503OnClosing: true,
-    ...(options.https ? { https: { ...options.https, minVersion: 'TLSv1.3' as const } } : {}),
+    ...transportOptions(ctx, options),
   }) as unknown as FastifyInstance;
+  // Slow clients: headers must arrive within headers_seconds, the whole request within request_seconds.
+  (app.server as { headersTimeout?: number }).headersTimeout = config.server.timeouts.headers_seconds * 1000;
 
   registerParsers(app, () => ctx.config().api.max_json_depth);
-  app.addHook('onRequest', async (request, reply) => authorize(ctx, request, reply));
+  const limiter = new ClientRateLimiter();
+  app.addHook('onRequest', async (request, reply) => authorize(ctx, limiter, request, reply));
   app.addHook('onResponse', async (request, reply) => {
+    // Peer messages are counted by the protocol handler, which knows their type.
+    if (request.routeOptions.url !== MESSAGES_PATH) ctx.metrics.countMessage();
     request.log.debug({ method: request.method, url: request.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request completed');
   });
   app.setErrorHandler((err: FastifyError, request, reply) => sendError(ctx, err, request, reply));
@@ -60,6 +84,7 @@ export async function buildServer(ctx: ApiContext, options: ServerOptions = {}):
   registerManeuverRoutes(app, ctx);
   registerPeerRoutes(app, ctx);
   registerProtocolRoute(app, ctx);
+  registerAdminRoutes(app, ctx);
   return app;
 }
 
@@ -78,6 +103,8 @@ function registerParsers(app: FastifyInstance, maxDepth: () => number): void {
     done(null, value);
   });
   app.addContentTypeParser(['application/xml', 'text/xml'], { parseAs: 'string' }, (_request, body, done) => done(null, body));
+  // Other media types reach the routes as text, which decide: a CDM route recognises KVN by its first keyword, others answer 415.
+  app.addContentTypeParser('*', { parseAs: 'string' }, (_request, body, done) => done(null, body));
 }
 
 function sendError(ctx: ApiContext, err: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
@@ -100,21 +127,41 @@ function neededPermission(ctx: ApiContext, request: FastifyRequest): Permission 
   return declared ?? 'read';
 }
 
-async function authorize(ctx: ApiContext, request: FastifyRequest, reply: FastifyReply): Promise<void> {
-  const needed = neededPermission(ctx, request);
-  if (!needed || !ctx.config().api.auth.enabled) return;
+async function authorize(ctx: ApiContext, apiRateLimiter: ClientRateLimiter, request: FastifyRequest, reply: FastifyReply): Promise<void> {
+  const config = ctx.config();
   const route = `${request.method} ${request.routeOptions.url ?? request.url.split('?')[0]}`;
-  const secret = bearerToken(request.headers.authorization);
-  const token = secret === undefined ? undefined : ctx.auth.identify(secret);
-  if (!token) {
-    const reason = secret === undefined ? 'no bearer token' : 'unknown token';
-    request.log.warn({ route, address: request.ip, reason }, 'authentication failed');
-    ctx.metrics.countError('unauthorized');
-    return reply.code(401).header('WWW-Authenticate', 'Bearer').send(new ApiError('unauthorized', `Authentication required: ${reason}`).toBody());
+  const peerEndpoint = request.routeOptions.url === MESSAGES_PATH;
+  if (!peerEndpoint && !allowListFor(config.api.allowed_networks).allows(request.ip)) {
+    request.log.warn({ route, address: request.ip, reason: 'address not in api.allowed_networks' }, 'authentication failed');
+    return refuse(ctx, reply, new ApiError('forbidden', `Address ${request.ip} is not allowed to use this API`));
   }
-  if (!grants(token, needed)) {
-    request.log.warn({ route, address: request.ip, token_id: token.id, reason: `missing permission ${needed}` }, 'authentication failed');
-    ctx.metrics.countError('forbidden');
-    return reply.code(403).send(new ApiError('forbidden', `Token ${token.id} lacks the ${needed} permission`).toBody());
+  const needed = neededPermission(ctx, request);
+  if (!needed) return;
+  let client = `address:${request.ip}`;
+  if (config.api.auth.enabled) {
+    const secret = bearerToken(request.headers.authorization);
+    const token = secret === undefined ? undefined : ctx.auth.identify(secret);
+    if (!token) {
+      const reason = secret === undefined ? 'no bearer token' : 'unknown token';
+      request.log.warn({ route, address: request.ip, reason }, 'authentication failed');
+      void reply.header('WWW-Authenticate', 'Bearer');
+      return refuse(ctx, reply, new ApiError('unauthorized', `Authentication required: ${reason}`));
+    }
+    if (!grants(token, needed)) {
+      request.log.warn({ route, address: request.ip, token_id: token.id, reason: `missing permission ${needed}` }, 'authentication failed');
+      return refuse(ctx, reply, new ApiError('forbidden', `Token ${token.id} lacks the ${needed} permission`));
+    }
+    client = `token:${token.id}`;
   }
+  const limit = config.api.rate_limit;
+  if (limit.enabled && !apiRateLimiter.take(client, limit.requests_per_second, limit.burst)) {
+    request.log.warn({ route, client, address: request.ip }, 'rate limit exceeded');
+    void reply.header('Retry-After', String(apiRateLimiter.retryAfterSeconds(client)));
+    return refuse(ctx, reply, new ApiError('rate_limited', 'Too many requests; retry later'));
+  }
+}
+
+function refuse(ctx: ApiContext, reply: FastifyReply, error: ApiError): FastifyReply {
+  ctx.metrics.countError(error.code);
+  return reply.code(error.statusCode).send(error.toBody());
 }

@@ -15,12 +15,12 @@ export async function runStart(flag: string | undefined): Promise<void> {
 
   let node: SpaceCommsNode;
   try {
-    node = new SpaceCommsNode(loaded.config);
+    node = new SpaceCommsNode(loaded.config, path !== undefined ? { configPath: path } : {});
   } catch (err) {
     fail(err instanceof StartupError ? err.message : (err as Error).message);
   }
   if (path === undefined) node.logger.warn({ node_id: loaded.config.node.id }, 'no configuration file given: running on built-in defaults');
-  for (const warning of configWarnings(loaded.config)) node.logger.warn({ warning }, 'configuration warning');
+  for (const warning of [...loaded.warnings, ...configWarnings(loaded.config)]) node.logger.warn({ warning }, 'configuration warning');
 
   installSignalHandlers(node);
   try {
@@ -51,4 +51,9 @@ function installSignalHandlers(node: SpaceCommsNode): void {
   };
   process.on('SIGTERM', shutdown);
   process.on('SIGINT', shutdown);
+  // Reload: an invalid file is refused and logged by the node; the running configuration stays.
+  process.on('SIGHUP', () => {
+    node.logger.info({ signal: 'SIGHUP' }, 'reloading configuration');
+    void node.reload();
+  });
 }

@@ -1,4 +1,4 @@
-import { configWarnings, loadTlsMaterial } from '../config/files.js';
+import { configWarnings, loadTlsMaterial, peerTlsProblems } from '../config/files.js';
 import { loadConfig, resolveConfigPath } from '../config/load.js';
 
 /** Prints every problem of a configuration with its key path; returns the exit code (0 valid, 1 invalid). */
@@ -11,11 +11,12 @@ export function runValidateConfig(flag: string | undefined): number {
     return 1;
   }
   const tls = loadTlsMaterial(loaded.config);
-  const warnings = configWarnings(loaded.config);
+  const tlsErrors = [...(tls.ok ? [] : tls.errors), ...peerTlsProblems(loaded.config)];
+  const warnings = [...loaded.warnings, ...configWarnings(loaded.config)];
   for (const warning of warnings) console.error(`warning: ${warning}`);
-  if (!tls.ok) {
-    for (const error of tls.errors) console.error(error);
-    console.error(`configuration invalid: ${tls.errors.length} problem(s) in ${loaded.source}`);
+  if (tlsErrors.length > 0) {
+    for (const error of tlsErrors) console.error(error);
+    console.error(`configuration invalid: ${tlsErrors.length} problem(s) in ${loaded.source}`);
     return 1;
   }
   console.log(`configuration valid: ${loaded.source} (node ${loaded.config.node.id}, ${loaded.config.peers.length} peer(s))`);

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { X509Certificate, createPrivateKey } from 'node:crypto';
-import { describeFsError } from './load.js';
+import { describeFsError } from './fs-errors.js';
 import type { Config } from './schema.js';
 
 export interface TlsMaterial {
@@ -59,6 +59,23 @@ export function loadTlsMaterial(config: Config, now = new Date()): TlsCheck {
   }
   if (errors.length > 0) return { ok: false, errors };
   return { ok: true, material: { cert, key, ...(ca ? { ca } : {}) } };
+}
+
+/** Every per-peer CA file must be readable and a certificate. */
+export function peerTlsProblems(config: Config): string[] {
+  const problems: string[] = [];
+  config.peers.forEach((peer, i) => {
+    const path = peer.tls?.ca_path;
+    if (path === undefined) return;
+    const ca = readOne(`peers[${i}].tls.ca_path`, path, problems);
+    if (!ca) return;
+    try {
+      new X509Certificate(ca);
+    } catch {
+      problems.push(`peers[${i}].tls.ca_path: ${path} is not a PEM certificate`);
+    }
+  });
+  return problems;
 }
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);

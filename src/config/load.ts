@@ -3,14 +3,18 @@ import { hostname } from 'node:os';
 import { parseDocument } from 'yaml';
 import { compileReporting } from '../protocol/schema-errors.js';
 import { substituteEnv } from './env.js';
-import { ConfigSchema, type Config, type LogLevel } from './schema.js';
+import { describeFsError } from './fs-errors.js';
+import { ConfigSchema, type Config, type LogLevel, type RawConfig } from './schema.js';
+import { resolveSecrets } from './secrets.js';
 import { semanticProblems } from './semantics.js';
 
 export const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error'];
 
-export type LoadResult = { ok: true; config: Config; source: string } | { ok: false; errors: string[] };
+export type LoadResult = { ok: true; config: Config; source: string; warnings: string[] } | { ok: false; errors: string[] };
 
-const validateSchema = compileReporting<Config>(ConfigSchema);
+const validateSchema = compileReporting<RawConfig>(ConfigSchema);
+
+export { describeFsError };
 
 /** Where the configuration comes from: `--config`, else `$SPACECOMMS_CONFIG`, else built-in defaults. */
 export function resolveConfigPath(flag: string | undefined, env: Record<string, string | undefined>): string | undefined {
@@ -56,7 +60,9 @@ function fromDocument(raw: unknown, source: string, env: Record<string, string |
   const unsetFields = new Set(substituted.errors.map((e) => e.field));
   if (!checked.ok) errors.push(...checked.issues.filter((i) => !unsetFields.has(i.field)).map((i) => `${i.field || '(root)'}: ${i.message}`));
   if (errors.length > 0 || !checked.ok) return { ok: false, errors };
-  const config = checked.value;
+  const resolved = resolveSecrets(checked.value);
+  if (!resolved.config) return { ok: false, errors: resolved.errors };
+  const config = resolved.config;
   const problems = semanticProblems(config);
   if (problems.length > 0) return { ok: false, errors: problems };
   const levelOverride = env.SPACECOMMS_LOG_LEVEL;
@@ -67,26 +73,11 @@ function fromDocument(raw: unknown, source: string, env: Record<string, string |
     config.logging.level = levelOverride as LogLevel;
   }
   config.node.name ??= config.node.id;
-  return { ok: true, config, source };
+  return { ok: true, config, source, warnings: resolved.warnings };
 }
 
 /** A node id for a start without configuration: the host name, reduced to the allowed characters. */
 export function builtInDefaults(): object {
   const id = hostname().replace(/[^A-Za-z0-9._-]/g, '-').slice(0, 128) || 'spacecomms-node';
   return { node: { id } };
-}
-
-export function describeFsError(err: unknown): string {
-  const code = (err as NodeJS.ErrnoException).code;
-  switch (code) {
-    case 'ENOENT':
-      return 'no such file';
-    case 'EACCES':
-    case 'EPERM':
-      return 'permission denied';
-    case 'EISDIR':
-      return 'is a directory';
-    default:
-      return (err as Error).message;
-  }
 }

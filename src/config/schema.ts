@@ -18,10 +18,19 @@ const Hours = Type.Number({ exclusiveMinimum: 0, 'x-message': 'must be a positiv
 export const PERMISSIONS = ['read', 'write', 'admin'] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
+const Cidr = Type.String({
+  pattern: '^[0-9A-Fa-f:.]+(/\\d{1,3})?$',
+  'x-message': 'must be an IPv4 or IPv6 address or CIDR block (e.g. 10.0.0.0/8, 2001:db8::/32)',
+});
+
+const Secret = Type.String({ minLength: 16, 'x-message': 'must be at least 16 characters' });
+
 export const ApiToken = Type.Object(
   {
     id: Type.String({ minLength: 1 }),
-    secret: Type.String({ minLength: 16, 'x-message': 'must be at least 16 characters' }),
+    /** The secret itself, or `secret_file` naming a file that holds it (Docker and Kubernetes secrets). */
+    secret: Type.Optional(Secret),
+    secret_file: Type.Optional(Type.String({ minLength: 1 })),
     permissions: Type.Array(Type.Unsafe<Permission>({ type: 'string', enum: [...PERMISSIONS] }), { minItems: 1, default: ['read'] }),
   },
   { additionalProperties: false },
@@ -32,7 +41,21 @@ export const PeerEntry = Type.Object(
     id: NodeId,
     address: HttpUrl,
     auth_token: Type.Optional(Type.String({ minLength: 1 })),
+    auth_token_file: Type.Optional(Type.String({ minLength: 1 })),
     policies: PeerPolicies,
+    tls: Type.Optional(
+      Type.Object(
+        {
+          /** CA for this peer's certificate (default: server.tls.ca_path). */
+          ca_path: Type.Optional(Type.String({ minLength: 1 })),
+          /** Name its certificate must carry (CN or SAN), for its server and, with mTLS, its client certificate. */
+          server_name: Type.Optional(Type.String({ minLength: 1 })),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+    /** Where this peer's messages may come from; empty: anywhere. */
+    allowed_networks: Type.Array(Cidr, { default: [] }),
   },
   { additionalProperties: false },
 );
@@ -50,11 +73,22 @@ export const ConfigSchema = Type.Object(
         ca_path: Type.Optional(Type.String()),
         require_client_cert: Type.Boolean({ default: false }),
       }),
+      timeouts: Closed({
+        headers_seconds: Type.Number({ exclusiveMinimum: 0, default: 10 }),
+        request_seconds: Type.Number({ exclusiveMinimum: 0, default: 30 }),
+        keep_alive_seconds: Type.Number({ exclusiveMinimum: 0, default: 65 }),
+      }),
     }),
     api: Closed({
       auth: Closed({
         enabled: Type.Boolean({ default: false }),
         tokens: Type.Array(ApiToken, { default: [] }),
+      }),
+      allowed_networks: Type.Array(Cidr, { default: [] }),
+      rate_limit: Closed({
+        enabled: Type.Boolean({ default: true }),
+        requests_per_second: Type.Number({ exclusiveMinimum: 0, default: 1000 }),
+        burst: Type.Integer({ minimum: 1, default: 5000 }),
       }),
       body_limit_bytes: Type.Integer({ minimum: 1024, maximum: 64 * 1024 * 1024, default: 1024 * 1024 }),
       max_json_depth: Type.Integer({ minimum: 4, maximum: 1000, default: 64 }),
@@ -87,6 +121,7 @@ export const ConfigSchema = Type.Object(
       queue_max_messages: Type.Integer({ minimum: 1, default: 10000 }),
       max_in_flight: Type.Integer({ minimum: 1, maximum: 64, default: 4 }),
       request_timeout_seconds: Type.Number({ exclusiveMinimum: 0, default: 10 }),
+      shutdown_drain_seconds: Type.Number({ minimum: 0, maximum: 300, default: 5 }),
       reconnect_min_seconds: Type.Number({ exclusiveMinimum: 0, default: 1 }),
       reconnect_max_seconds: Type.Number({ exclusiveMinimum: 0, default: 60 }),
       seen_cache_size: Type.Integer({ minimum: 1000, default: 100000 }),
@@ -95,11 +130,22 @@ export const ConfigSchema = Type.Object(
     metrics: Closed({
       auth: Type.Boolean({ default: false }),
     }),
+    audit: Closed({
+      enabled: Type.Boolean({ default: true }),
+      retention_hours: Type.Number({ ...Hours, default: 720 }),
+      /** Also append each entry as a JSON line to this file (for a SIEM). */
+      file: Type.Optional(Type.String({ minLength: 1 })),
+    }),
   },
   { additionalProperties: false },
 );
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
-export type Config = Static<typeof ConfigSchema>;
+/** The configuration as written, before secret files are read. */
+export type RawConfig = Static<typeof ConfigSchema>;
 export type PeerEntry = Static<typeof PeerEntry>;
-export type ApiToken = Static<typeof ApiToken>;
+/** A token whose secret is known (given inline or read from its `secret_file`). */
+export type ApiToken = Static<typeof ApiToken> & { secret: string };
+type RawApi = RawConfig['api'];
+/** The configuration the node runs on: every secret resolved. */
+export type Config = Omit<RawConfig, 'api'> & { api: Omit<RawApi, 'auth'> & { auth: Omit<RawApi['auth'], 'tokens'> & { tokens: ApiToken[] } } };

@@ -1,3 +1,4 @@
+import { invalidNetwork } from '../allow-list.js';
 import type { Config } from './schema.js';
 
 /** Rules that span several keys, which a schema cannot say. */
@@ -26,6 +27,12 @@ export function semanticProblems(config: Config): string[] {
   if (config.protocol.session_timeout_seconds <= config.protocol.heartbeat_interval_seconds) {
     problems.push('protocol.session_timeout_seconds: must be greater than protocol.heartbeat_interval_seconds');
   }
+  const badApiNetwork = invalidNetwork(config.api.allowed_networks);
+  if (badApiNetwork) problems.push(`api.allowed_networks: ${badApiNetwork} is not an IPv4 or IPv6 address or CIDR block`);
+  config.peers.forEach((peer, i) => {
+    const bad = invalidNetwork(peer.allowed_networks);
+    if (bad) problems.push(`peers[${i}].allowed_networks: ${bad} is not an IPv4 or IPv6 address or CIDR block`);
+  });
   if (config.protocol.reconnect_max_seconds < config.protocol.reconnect_min_seconds) {
     problems.push('protocol.reconnect_max_seconds: must not be less than protocol.reconnect_min_seconds');
   }

@@ -11,6 +11,8 @@ import type { Router } from '../routing/router.js';
 import { isTableMessage } from '../routing/table.js';
 import { secretsEqual } from '../secrets.js';
 import type { Store } from '../store/store.js';
+import { AllowList } from '../allow-list.js';
+import type { AuditTrail } from './audit-trail.js';
 import type { PeerManager } from './manager.js';
 import type { PeerSession } from './session.js';
 
@@ -18,6 +20,8 @@ export interface InboundReply {
   status: number;
   body: unknown;
   headers?: Record<string, string>;
+  /** Peers a table message went on to (for the audit trail; not sent). */
+  forwarded?: string[];
 }
 
 export interface InboundDeps {
@@ -27,6 +31,7 @@ export interface InboundDeps {
   store: Store;
   logger: Logger;
   metrics: Metrics;
+  audit: AuditTrail;
   now(): Date;
 }
 
@@ -34,6 +39,10 @@ export interface Credentials {
   nodeId?: string;
   bearer?: string;
   address: string;
+  /** CN and DNS/IP SANs of the client certificate, when the request came over TLS with one. */
+  certificateNames?: string[];
+  /** True when the request came over TLS. */
+  tls?: boolean;
 }
 
 /** The receiving side of the peer protocol (PROTOCOL.md sections 1, 2, 4, 5 and 6). */
@@ -50,11 +59,27 @@ export class InboundHandler {
     else if (session.peer.auth_token !== undefined && (credentials.bearer === undefined || !secretsEqual(credentials.bearer, session.peer.auth_token))) {
       reason = credentials.bearer === undefined ? 'no bearer token' : 'wrong token';
     }
-    if (!session || reason !== undefined) {
-      this.deps.logger.warn({ peer: credentials.nodeId ?? null, address: credentials.address, reason }, 'authentication failed');
-      return { ok: false, reply: this.error('UNAUTHORIZED', `authentication failed: ${reason ?? 'unknown peer'}`) };
+    else reason = this.certificateProblem(session, credentials);
+    if (!session || reason !== undefined) return { ok: false, reply: this.refuseAuthentication(credentials, 401, reason ?? 'unknown peer') };
+    if (session.peer.allowed_networks && !new AllowList(session.peer.allowed_networks).allows(credentials.address)) {
+      return { ok: false, reply: this.refuseAuthentication(credentials, 403, `address ${credentials.address} is not in peers[].allowed_networks`) };
     }
     return { ok: true, session };
+  }
+
+  /** With TLS, a peer whose configuration names its certificate must present a certificate with that name. */
+  private certificateProblem(session: PeerSession, credentials: Credentials): string | undefined {
+    const expected = session.peer.tls?.server_name;
+    if (expected === undefined || !credentials.tls) return undefined;
+    if (!credentials.certificateNames || credentials.certificateNames.length === 0) return 'no client certificate';
+    if (!credentials.certificateNames.includes(expected)) return `client certificate is for ${credentials.certificateNames.join(', ')}, not ${expected}`;
+    return undefined;
+  }
+
+  private refuseAuthentication(credentials: Credentials, status: number, reason: string): InboundReply {
+    this.deps.logger.warn({ peer: credentials.nodeId ?? null, address: credentials.address, reason }, 'authentication failed');
+    this.deps.audit.received(credentials.nodeId ?? 'unknown', undefined, { decision: 'refused', code: 'UNAUTHORIZED', reason });
+    return { ...this.error('UNAUTHORIZED', `authentication failed: ${reason}`), status };
   }
 
   /** Section 6 rule 1: one token from the peer's bucket, or 429 with `Retry-After`. */
@@ -66,6 +91,7 @@ export class InboundHandler {
       this.deps.logger.warn({ peer: session.id }, 'rate limit exceeded');
     }
     const reply = this.error('RATE_LIMITED', 'rate limit exceeded; retry later');
+    this.deps.audit.received(session.id, undefined, { decision: 'refused', code: 'RATE_LIMITED' });
     return { ...reply, headers: { 'retry-after': String(session.bucket.retryAfterSeconds()) } };
   }
 
@@ -76,6 +102,12 @@ export class InboundHandler {
   }
 
   async handle(raw: unknown, session: PeerSession): Promise<InboundReply> {
+    const reply = await this.dispatch(raw, session);
+    this.deps.audit.received(session.id, raw as Record<string, unknown> | undefined, outcomeOf(reply));
+    return reply;
+  }
+
+  private async dispatch(raw: unknown, session: PeerSession): Promise<InboundReply> {
     const checked = validateEnvelope(raw);
     if (!checked.ok) {
       const type = (raw as { message_type?: unknown } | null)?.message_type;
@@ -127,7 +159,7 @@ export class InboundHandler {
     if (decision.status === 'refused') return this.error('INVALID_MESSAGE', decision.reason, envelope.message_id);
     await this.deps.store.durable();
     if (envelope.message_type === 'CDM_ANNOUNCE') this.deps.metrics.cdmProcessingTime.observe(performance.now() - started);
-    return this.accepted(session, envelope, decision.status);
+    return { ...this.accepted(session, envelope, decision.status), ...(decision.status === 'accepted' ? { forwarded: decision.forwardedTo } : {}) };
   }
 
   private accepted(session: PeerSession, envelope: Envelope, status: 'accepted' | 'duplicate' | 'filtered'): InboundReply {
@@ -158,4 +190,14 @@ export class InboundHandler {
     }
     return found;
   }
+}
+
+/** What the audit trail records of an answer: the status given, or the error code. */
+function outcomeOf(reply: InboundReply): { decision: string; code?: string; reason?: string; forwarded_to?: string[] } {
+  if (reply.status >= 200 && reply.status < 300) {
+    const status = (reply.body as { status?: unknown }).status;
+    return { decision: typeof status === 'string' ? status : 'accepted', ...(reply.forwarded && reply.forwarded.length > 0 ? { forwarded_to: reply.forwarded } : {}) };
+  }
+  const payload = (reply.body as { payload?: { error_code?: string; error_message?: string } }).payload;
+  return { decision: 'refused', ...(payload?.error_code ? { code: payload.error_code } : {}), ...(payload?.error_message ? { reason: payload.error_message } : {}) };
 }

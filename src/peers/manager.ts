@@ -1,4 +1,5 @@
 import type { PeerDirectory } from '../api/context.js';
+import type { PeerEntry } from '../config/schema.js';
 import type { Neighbour, Neighbours } from '../routing/router.js';
 import type { TableMessage } from '../routing/table.js';
 import type { PeerDefinition, PeerRegistry, PeerView } from './registry.js';
@@ -19,6 +20,17 @@ export class PeerManager implements PeerDirectory, Neighbours {
   start(): void {
     this.started = true;
     for (const session of this.sessions.values()) session.start();
+  }
+
+  /** Waits until every connected peer's queue and sync is empty, or the time is up; true when drained. */
+  async drain(timeoutMs: number): Promise<boolean> {
+    const deadline = Date.now() + timeoutMs;
+    const busy = () => [...this.sessions.values()].some((s) => s.connected && s.busy);
+    while (busy()) {
+      if (Date.now() >= deadline) return false;
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+    return true;
   }
 
   async stop(): Promise<void> {
@@ -67,6 +79,33 @@ export class PeerManager implements PeerDirectory, Neighbours {
     this.sessions.set(peer.peer_id, session);
     if (this.started) session.start();
     return true;
+  }
+
+  /** Applies a reloaded configuration's peers; unchanged peers keep their sessions. */
+  async reconcile(configured: PeerEntry[]): Promise<{ added: string[]; changed: string[]; removed: string[] }> {
+    const diff = this.registry.reconcile(configured);
+    for (const id of diff.removed) {
+      const session = this.sessions.get(id);
+      this.sessions.delete(id);
+      await session?.stop();
+    }
+    for (const peer of diff.changed) await this.sessions.get(peer.peer_id)?.redefine(peer);
+    for (const peer of diff.added) {
+      const session = new PeerSession(peer, this.deps);
+      this.sessions.set(peer.peer_id, session);
+      if (this.started) session.start();
+    }
+    return { added: diff.added.map((p) => p.peer_id), changed: diff.changed.map((p) => p.peer_id), removed: diff.removed };
+  }
+
+  /** New TLS material for every peer reached over https (reload). */
+  async refreshTransports(): Promise<void> {
+    for (const session of this.sessions.values()) if (session.peer.address.startsWith('https:')) await session.refreshTransport();
+  }
+
+  /** New rate limits for every session (reload). */
+  reconfigureRateLimits(perSecond: number, burst: number): void {
+    for (const session of this.sessions.values()) session.bucket.reconfigure(perSecond, burst);
   }
 
   /** Ends the session at once and stops its retries. */

@@ -39,8 +39,8 @@ export class OutboundQueue {
     return this.live.length - this.head + this.retries.length;
   }
 
-  get syncing(): boolean {
-    return this.sync !== undefined;
+  get busy(): boolean {
+    return this.depth > 0 || this.inFlight > 0 || this.sync !== undefined;
   }
 
   push(message: TableMessage): void {

@@ -1,4 +1,5 @@
 import type { PeerEntry } from '../config/schema.js';
+import { canonicalJson } from '../model/canonical.js';
 import type { PeerPolicies } from '../protocol/policies.js';
 import type { Store } from '../store/store.js';
 
@@ -9,6 +10,10 @@ export interface PeerDefinition {
   address: string;
   auth_token?: string;
   policies: PeerPolicies;
+  /** TLS expectations of this peer (configuration only). */
+  tls?: { ca_path?: string; server_name?: string };
+  /** Where its messages may come from; empty: anywhere. */
+  allowed_networks?: string[];
   /** `config`: from the configuration file; `api`: added with `POST /peers` and kept in the store. */
   origin: 'config' | 'api';
 }
@@ -33,6 +38,8 @@ export function fromConfig(entry: PeerEntry): PeerDefinition {
     address: entry.address,
     ...(entry.auth_token !== undefined ? { auth_token: entry.auth_token } : {}),
     policies: entry.policies,
+    ...(entry.tls !== undefined ? { tls: entry.tls } : {}),
+    ...(entry.allowed_networks.length > 0 ? { allowed_networks: entry.allowed_networks } : {}),
     origin: 'config',
   };
 }
@@ -69,6 +76,29 @@ export class PeerRegistry {
     this.peers.set(peer.peer_id, definition);
     this.store.putPeer({ ...peer, added_at: this.now().toISOString() });
     return true;
+  }
+
+  /**
+   * Takes a new configuration's peers (reload): configured peers that are gone are
+   * removed, new ones added, changed ones replaced. Peers added through the API stay
+   * unless the configuration now defines the same id, which then wins.
+   */
+  reconcile(configured: PeerEntry[]): { added: PeerDefinition[]; changed: PeerDefinition[]; removed: string[] } {
+    const next = new Map(configured.map((entry) => [entry.id, fromConfig(entry)]));
+    const result = { added: [] as PeerDefinition[], changed: [] as PeerDefinition[], removed: [] as string[] };
+    for (const [id, peer] of this.peers) {
+      if (peer.origin === 'config' && !next.has(id)) {
+        this.peers.delete(id);
+        result.removed.push(id);
+      }
+    }
+    for (const [id, definition] of next) {
+      const existing = this.peers.get(id);
+      if (!existing) result.added.push(definition);
+      else if (canonicalJson(existing) !== canonicalJson(definition)) result.changed.push(definition);
+      this.peers.set(id, definition);
+    }
+    return result;
   }
 
   remove(id: string): PeerDefinition | undefined {

@@ -9,6 +9,7 @@ import { negotiateVersion, type Negotiation } from '../protocol/version.js';
 import { syncMessages } from '../routing/sync.js';
 import type { TableMessage } from '../routing/table.js';
 import type { Store } from '../store/store.js';
+import type { AuditTrail } from './audit-trail.js';
 import { backoffDelay } from './backoff.js';
 import { OutboundQueue, type SendOutcome } from './queue.js';
 import { TokenBucket } from './rate-limit.js';
@@ -22,7 +23,9 @@ export interface SessionDeps {
   store: Store;
   logger: Logger;
   metrics: Metrics;
-  transport(peer: PeerDefinition): PeerTransport;
+  audit: AuditTrail;
+  /** The HTTP side of a peering; `token` is read at every request, so a reloaded token applies at once. */
+  transport(peer: PeerDefinition, token: () => string | undefined): PeerTransport;
   now(): Date;
 }
 
@@ -60,7 +63,7 @@ export class PeerSession {
   ) {
     const p = deps.protocol();
     this.bucket = new TokenBucket(p.rate_limit.messages_per_second, p.rate_limit.burst);
-    this.transport = deps.transport(peer);
+    this.transport = deps.transport(peer, () => this.peer.auth_token);
     this.queue = new OutboundQueue({
       maxMessages: p.queue_max_messages,
       maxInFlight: p.max_in_flight,
@@ -86,6 +89,11 @@ export class PeerSession {
     return this.queue.depth;
   }
 
+  /** Messages queued, in flight, or a sync still running. */
+  get busy(): boolean {
+    return this.queue.busy;
+  }
+
   get connected(): boolean {
     return this.status === 'connected';
   }
@@ -104,15 +112,23 @@ export class PeerSession {
     await this.transport.close();
   }
 
-  /** A changed definition (address, token, policies) without dropping the session when the address stays. */
+  /** A changed definition (token, policies, TLS) keeps the session; a new address starts a new one. */
   async redefine(peer: PeerDefinition): Promise<void> {
     const addressChanged = peer.address !== this.peer.address;
+    const tlsChanged = JSON.stringify(peer.tls ?? null) !== JSON.stringify(this.peer.tls ?? null);
     this.peer = peer;
-    if (!addressChanged) return;
+    if (addressChanged || tlsChanged) await this.refreshTransport();
+    if (addressChanged) {
+      this.lose('peer address changed');
+      void this.connect();
+    }
+  }
+
+  /** New connections with the current TLS material; requests in flight finish on the old ones. */
+  async refreshTransport(): Promise<void> {
     const old = this.transport;
-    this.transport = this.deps.transport(peer);
-    await old.close();
-    this.lose('peer address changed');
+    this.transport = this.deps.transport(this.peer, () => this.peer.auth_token);
+    await old.retire();
   }
 
   enqueue(message: TableMessage): void {
@@ -169,15 +185,20 @@ export class PeerSession {
     this.clearTimer('reconnectTimer');
     if (this.status !== 'connected') this.status = 'connecting';
     let result: PostResult;
+    const hello = this.ownHello();
     this.connecting = true;
     try {
-      result = await this.transport.post(this.ownHello());
+      result = await this.transport.post(hello);
     } catch (err) {
-      return this.connectFailed(describeNetworkError(err));
+      const reason = describeNetworkError(err);
+      this.deps.audit.sent(this.id, hello, { decision: 'failed', reason });
+      if (isCertificateError(err)) this.deps.logger.warn({ peer: this.id, address: this.peer.address, reason }, 'authentication failed');
+      return this.connectFailed(reason);
     } finally {
       this.connecting = false;
     }
     if (this.stopped) return;
+    this.auditAnswer(hello, result);
     const reply = validateEnvelope(result.body);
     if (result.status === 200 && reply.ok && reply.envelope.message_type === 'HELLO') {
       this.countSent('HELLO');
@@ -188,6 +209,19 @@ export class PeerSession {
       return this.connectFailed(`${reply.envelope.payload.error_code}: ${reply.envelope.payload.error_message}`);
     }
     this.connectFailed(`HELLO answered with HTTP ${result.status}`);
+  }
+
+  private auditAnswer(message: Envelope, result: PostResult): void {
+    if (result.status >= 200 && result.status < 300) {
+      this.deps.audit.sent(this.id, message, { decision: 'delivered' });
+      return;
+    }
+    const payload = (result.body as { payload?: { error_code?: string; error_message?: string } } | undefined)?.payload;
+    this.deps.audit.sent(this.id, message, {
+      decision: result.status === 400 || result.status === 413 ? 'dropped' : 'failed',
+      code: payload?.error_code ?? `HTTP_${result.status}`,
+      ...(payload?.error_message ? { reason: payload.error_message } : {}),
+    });
   }
 
   private connectFailed(reason: string): void {
@@ -218,12 +252,14 @@ export class PeerSession {
     this.attempts = 0;
     this.lastSeen = Date.now();
     this.deps.logger.info({ peer: this.id, negotiated_version: version, initiated_by: initiatedBy }, 'peer session established');
+    this.deps.audit.peerEvent({ peer: this.id, event: 'established', negotiated_version: version, initiated_by: initiatedBy });
     this.startTimers();
     this.startSync();
   }
 
   private refuse(negotiation: Extract<Negotiation, { ok: false }>): void {
     this.deps.logger.warn({ peer: this.id, our_versions: negotiation.ours, peer_versions: negotiation.theirs }, 'peer session refused: unsupported protocol version');
+    this.deps.audit.peerEvent({ peer: this.id, event: 'refused', reason: `UNSUPPORTED_VERSION: ours ${negotiation.ours.join(', ')}, theirs ${negotiation.theirs.join(', ')}` });
     this.connectFailed(`UNSUPPORTED_VERSION: we speak ${negotiation.ours.join(', ')}, the peer ${negotiation.theirs.join(', ')}`);
   }
 
@@ -235,6 +271,7 @@ export class PeerSession {
     this.clearTimer('heartbeatTimer');
     this.clearTimer('livenessTimer');
     this.deps.logger.warn({ peer: this.id, reason }, 'peer session lost');
+    this.deps.audit.peerEvent({ peer: this.id, event: 'lost', reason });
     this.scheduleReconnect();
   }
 
@@ -264,6 +301,7 @@ export class PeerSession {
     });
     try {
       const result = await this.transport.post(envelope);
+      this.auditAnswer(envelope, result);
       if (result.status >= 200 && result.status < 300) {
         this.latencyMs = result.rttMs;
         this.lastHeartbeat = this.deps.now().toISOString();
@@ -273,8 +311,9 @@ export class PeerSession {
       } else if (result.status === 401) {
         this.forgotten();
       }
-    } catch {
+    } catch (err) {
       // Liveness decides: the session ends after session_timeout_seconds without an answer.
+      this.deps.audit.sent(this.id, envelope, { decision: 'failed', reason: describeNetworkError(err) });
     }
   }
 
@@ -290,8 +329,11 @@ export class PeerSession {
     try {
       result = await this.transport.post(message);
     } catch (err) {
-      return { kind: 'retry', reason: describeNetworkError(err) };
+      const reason = describeNetworkError(err);
+      this.deps.audit.sent(this.id, message, { decision: 'failed', reason });
+      return { kind: 'retry', reason };
     }
+    this.auditAnswer(message, result);
     if (result.status >= 200 && result.status < 300) {
       this.lastSeen = Date.now();
       this.countSent(message.message_type);
@@ -324,6 +366,22 @@ export class PeerSession {
       this[name] = undefined;
     }
   }
+}
+
+const CERTIFICATE_ERRORS = new Set([
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'CERT_HAS_EXPIRED',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'CERT_SIGNATURE_FAILURE',
+]);
+
+/** The peer's certificate did not verify: a failed authentication, not a network fault. */
+function isCertificateError(err: unknown): boolean {
+  const code = (err as NodeJS.ErrnoException).code ?? (err as { cause?: NodeJS.ErrnoException }).cause?.code;
+  return code !== undefined && CERTIFICATE_ERRORS.has(code);
 }
 
 function describeNetworkError(err: unknown): string {

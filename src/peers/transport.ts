@@ -69,7 +69,13 @@ export class PeerTransport {
     return { status: response.statusCode, body, rttMs, ...(Number.isFinite(retryAfter) && retryAfter >= 0 ? { retryAfterMs: retryAfter * 1000 } : {}) };
   }
 
+  /** Drops every connection at once (requests in flight fail and are retried by their owner). */
   async close(): Promise<void> {
     await this.pool.destroy();
+  }
+
+  /** Lets requests in flight finish, then closes (used when the transport is replaced). */
+  async retire(): Promise<void> {
+    await this.pool.close();
   }
 }

@@ -1,6 +1,7 @@
 import { compareStrings } from '../model/canonical.js';
 import type { CdmRecord, ManeuverRecord, ObjectRecord } from '../model/records.js';
 import { compareTimestamps } from '../model/time.js';
+import { MemoryAuditStore } from './audit.js';
 import { cdmMatches, compareCdms } from './cdm-query.js';
 import type { CdmQuery, ManeuverQuery, ObjectQuery, Page, Paged, Store, StoredPeer } from './store.js';
 
@@ -11,6 +12,7 @@ function page<T>(items: T[], p: Page): Paged<T> {
 /** The table in process memory: lost at exit, for development and tests. */
 export class MemoryStore implements Store {
   readonly kind = 'memory';
+  readonly audit = new MemoryAuditStore();
   private readonly cdms = new Map<string, CdmRecord>();
   private readonly objects = new Map<string, ObjectRecord>();
   private readonly maneuvers = new Map<string, ManeuverRecord>();

@@ -1,5 +1,6 @@
 import type { CdmRecord, ManeuverRecord, ObjectRecord } from '../model/records.js';
 import type { PeerPolicies } from '../protocol/policies.js';
+import type { AuditStore } from './audit.js';
 
 export const CDM_SORT_FIELDS = ['created_at', 'tca', 'collision_probability', 'miss_distance_m'] as const;
 export type CdmSortField = (typeof CDM_SORT_FIELDS)[number];
@@ -51,6 +52,7 @@ export interface StoredPeer {
  */
 export interface Store {
   readonly kind: 'memory' | 'file';
+  readonly audit: AuditStore;
 
   getCdm(id: string): CdmRecord | undefined;
   putCdm(record: CdmRecord): void;

@@ -74,7 +74,7 @@ describe('openSqliteStore', () => {
     expect(second.getCdm('KEEP-1')?.cdm_id).toBe('KEEP-1');
     expect(second.listPeers()).toEqual([makePeer('peer-1')]);
     const log = connectionOf(second).prepare('SELECT version, applied_at FROM schema_migrations').all();
-    expect(log).toEqual([{ version: 1, applied_at: '2026-05-01T00:00:00.000Z' }]);
+    expect(log).toEqual(MIGRATIONS.map((m) => ({ version: m.version, applied_at: '2026-05-01T00:00:00.000Z' })));
   });
 
   it('refuses a file that is not a SQLite database and leaves it unmodified', () => {
@@ -125,7 +125,8 @@ describe('openSqliteStore', () => {
 describe('schema migrations', () => {
   const now = () => new Date('2026-06-01T00:00:00Z');
 
-  async function versionOneFile(): Promise<string> {
+  /** A database at the current schema version. */
+  async function currentVersionFile(): Promise<string> {
     const dir = freshDir();
     await open(dir).close();
     stores.pop();
@@ -133,27 +134,28 @@ describe('schema migrations', () => {
   }
 
   it('runs the steps newer than the file, in one transaction, and records them', async () => {
-    const file = await versionOneFile();
+    const file = await currentVersionFile();
     const db = new Database(file);
     try {
-      const v2: Migration = { version: 2, description: 'notes', sql: 'ALTER TABLE cdms ADD COLUMN note TEXT;' };
-      migrate(db, file, now, [...MIGRATIONS, v2]);
-      expect(db.pragma('user_version', { simple: true })).toBe(2);
-      expect(db.prepare('SELECT version FROM schema_migrations ORDER BY version').pluck().all()).toEqual([1, 2]);
-      migrate(db, file, now, [...MIGRATIONS, v2]);
-      expect(db.prepare('SELECT count(*) FROM schema_migrations').pluck().get()).toBe(2);
+      const next: Migration = { version: SCHEMA_VERSION + 1, description: 'notes', sql: 'ALTER TABLE cdms ADD COLUMN note TEXT;' };
+      migrate(db, file, now, [...MIGRATIONS, next]);
+      expect(db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION + 1);
+      expect(db.prepare('SELECT version FROM schema_migrations ORDER BY version').pluck().all()).toEqual([...MIGRATIONS.map((m) => m.version), SCHEMA_VERSION + 1]);
+      expect(db.prepare("SELECT count(*) FROM pragma_table_info('cdms') WHERE name = 'note'").pluck().get()).toBe(1);
+      migrate(db, file, now, [...MIGRATIONS, next]);
+      expect(db.prepare('SELECT count(*) FROM schema_migrations').pluck().get()).toBe(MIGRATIONS.length + 1);
     } finally {
       db.close();
     }
   });
 
   it('rolls a failing step back completely', async () => {
-    const file = await versionOneFile();
+    const file = await currentVersionFile();
     const db = new Database(file);
     try {
-      const broken: Migration = { version: 2, description: 'broken', sql: 'CREATE TABLE half (x); INSERT INTO missing VALUES (1);' };
+      const broken: Migration = { version: SCHEMA_VERSION + 1, description: 'broken', sql: 'CREATE TABLE half (x); INSERT INTO missing VALUES (1);' };
       expect(() => migrate(db, file, now, [...MIGRATIONS, broken])).toThrow(/missing/);
-      expect(db.pragma('user_version', { simple: true })).toBe(1);
+      expect(db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
       expect(db.prepare("SELECT count(*) FROM sqlite_schema WHERE name = 'half'").pluck().get()).toBe(0);
     } finally {
       db.close();

@@ -19,8 +19,19 @@ describe('configuration defaults', () => {
     if (!result.ok) return;
     expect(result.config).toEqual({
       node: { id: 'n1', name: 'n1' },
-      server: { host: '127.0.0.1', port: 8080, tls: { enabled: false, require_client_cert: false } },
-      api: { auth: { enabled: false, tokens: [] }, body_limit_bytes: 1048576, max_json_depth: 64 },
+      server: {
+        host: '127.0.0.1',
+        port: 8080,
+        tls: { enabled: false, require_client_cert: false },
+        timeouts: { headers_seconds: 10, request_seconds: 30, keep_alive_seconds: 65 },
+      },
+      api: {
+        auth: { enabled: false, tokens: [] },
+        allowed_networks: [],
+        rate_limit: { enabled: true, requests_per_second: 1000, burst: 5000 },
+        body_limit_bytes: 1048576,
+        max_json_depth: 64,
+      },
       peers: [],
       storage: { type: 'file', file_path: './data', cleanup: { enabled: true, cdm_retention_hours: 168, object_retention_hours: 720, interval_minutes: 10 } },
       logging: { level: 'info', format: 'json', output: 'stdout' },
@@ -33,18 +44,21 @@ describe('configuration defaults', () => {
         queue_max_messages: 10000,
         max_in_flight: 4,
         request_timeout_seconds: 10,
+        shutdown_drain_seconds: 5,
         reconnect_min_seconds: 1,
         reconnect_max_seconds: 60,
         seen_cache_size: 100000,
         seen_cache_ttl_seconds: 3600,
       },
       metrics: { auth: false },
+      audit: { enabled: true, retention_hours: 720 },
     });
   });
 
   it('fills peer policy defaults', () => {
     const result = parse('node: { id: n1 }\npeers: [{ id: p1, address: "http://127.0.0.1:9", auth_token: t, policies: { forward_cdm: false } }]');
     if (!result.ok) throw new Error(result.errors.join());
+    expect(result.config.peers[0]?.allowed_networks).toEqual([]);
     expect(result.config.peers[0]?.policies).toEqual({
       accept_cdm: true,
       accept_object_state: true,

@@ -74,6 +74,9 @@ function ccsdsFormat(request: FastifyRequest): 'json' | 'kvn' | 'xml' {
 /** The CDM in a request: JSON (a CDM, or `{"cdm": CDM}`), or CCSDS KVN / XML text. */
 function cdmFromRequest(request: FastifyRequest): Cdm {
   if (typeof request.body === 'string' && !isJsonRequest(request)) {
+    if (!isCcsdsRequest(request, request.body)) {
+      throw new ApiError('unsupported_media_type', 'Send application/json, text/plain (CCSDS KVN) or application/xml (CCSDS XML)');
+    }
     const parsed = parseCdm(request.body);
     if (!parsed.ok) {
       const { keyword, line, path, message } = parsed.error;
@@ -84,6 +87,13 @@ function cdmFromRequest(request: FastifyRequest): Cdm {
   const body = jsonObjectBody(request);
   const wrapped = body.cdm !== undefined && body.cdm_id === undefined;
   return checkedCdm(wrapped ? body.cdm : body);
+}
+
+/** CCSDS by its media type, or KVN by its first keyword whatever the media type says (as `curl --data-binary` sends it). */
+function isCcsdsRequest(request: FastifyRequest, body: string): boolean {
+  const type = request.headers['content-type'] ?? '';
+  if (/^(text\/plain|application\/xml|text\/xml)\b/i.test(type)) return true;
+  return body.replace(/^\uFEFF/, '').trimStart().startsWith('CCSDS_CDM_VERS');
 }
 
 function checkedCdm(candidate: unknown): Cdm {
@@ -112,5 +122,6 @@ async function ingestCdm(ctx: ApiContext, request: FastifyRequest, reply: Fastif
     throw conflict(`CDM ${cdm.cdm_id} is already held with other content that is not older (creation_date ${held?.announce?.payload.cdm.creation_date ?? '?'})`);
   }
   await ctx.store.durable();
+  ctx.metrics.cdmProcessingTime.observe(reply.elapsedTime);
   return reply.code(201).send({ cdm_id: cdm.cdm_id, status: 'accepted', propagated_to: result.propagatedTo });
 }

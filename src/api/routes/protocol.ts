@@ -2,7 +2,9 @@ import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
 import type { InboundReply } from '../../peers/inbound.js';
 import type { PeerSession } from '../../peers/session.js';
 import { MESSAGES_PATH } from '../../peers/transport.js';
+import type { TLSSocket } from 'node:tls';
 import { bearerToken } from '../auth.js';
+import { certificateNames } from '../tls-names.js';
 import type { ApiContext } from '../context.js';
 import { ApiError } from '../errors.js';
 
@@ -19,7 +21,15 @@ export function registerProtocolRoute(app: FastifyInstance, ctx: ApiContext): vo
     onRequest: async (request, reply) => {
       const header = request.headers['x-spacecomms-node-id'];
       const nodeId = typeof header === 'string' && header !== '' ? header : undefined;
-      const auth = ctx.protocol.authenticate({ ...(nodeId !== undefined ? { nodeId } : {}), bearer: bearerToken(request.headers.authorization), address: request.ip });
+      const socket = request.raw.socket as TLSSocket;
+      const tls = socket.encrypted === true;
+      const auth = ctx.protocol.authenticate({
+        ...(nodeId !== undefined ? { nodeId } : {}),
+        bearer: bearerToken(request.headers.authorization),
+        address: request.ip,
+        tls,
+        ...(tls ? { certificateNames: certificateNames(socket) } : {}),
+      });
       if (!auth.ok) return send(reply, auth.reply);
       const limited = ctx.protocol.admit(auth.session);
       if (limited) return send(reply, limited);

@@ -1,4 +1,5 @@
 import type { Database } from 'better-sqlite3';
+import { AUDIT_TABLES } from './audit-sql.js';
 import { SqliteStoreOpenError } from './errors.js';
 
 /** One step of the schema history; `sql` runs inside the migration transaction. */
@@ -100,7 +101,10 @@ CREATE TABLE peers (
 `;
 
 /** The schema history, oldest first; append a step to change the schema, never edit one. */
-export const MIGRATIONS: readonly Migration[] = [{ version: 1, description: 'records, indexes and peers', sql: V1_TABLES }];
+export const MIGRATIONS: readonly Migration[] = [
+  { version: 1, description: 'records, indexes and peers', sql: V1_TABLES },
+  { version: 2, description: 'audit trail and peer connection history', sql: AUDIT_TABLES },
+];
 
 export const SCHEMA_VERSION = MIGRATIONS.reduce((max, m) => Math.max(max, m.version), 0);
 

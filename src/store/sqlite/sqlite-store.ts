@@ -3,6 +3,7 @@ import type { CdmRecord, ManeuverRecord, ObjectRecord } from '../../model/record
 import { timestampKey } from '../../model/time.js';
 import type { CdmQuery, ManeuverQuery, ObjectQuery, Page, Paged, Store, StoredPeer } from '../store.js';
 import { CANDIDATE_MAX, chooseCdmAccess, cdmCountSql, cdmPageSql, cdmTombstoneCountSql, needsBody, type SqlText, type SqlValue } from './cdm-sql.js';
+import { SqliteAuditStore } from './audit-sql.js';
 import { toError } from './errors.js';
 import { GroupCommit } from './group-commit.js';
 import { cdmRow, maneuverRow, objectRow, parseStored, peerRow } from './rows.js';
@@ -32,6 +33,7 @@ class Filter {
  */
 export class SqliteStore implements Store {
   readonly kind = 'file';
+  readonly audit: SqliteAuditStore;
   private readonly statements: Statements;
   private readonly dynamic: StatementCache;
   private readonly batch: GroupCommit;
@@ -51,6 +53,7 @@ export class SqliteStore implements Store {
       rollback: () => s.rollback.run(),
       inTransaction: () => db.inTransaction,
     });
+    this.audit = new SqliteAuditStore(db, this.batch);
   }
 
   getCdm(id: string): CdmRecord | undefined {

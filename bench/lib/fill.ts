@@ -1,0 +1,51 @@
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { cdmAnnounce, paddedCdm } from './cdm.js';
+import { ROOT } from './processes.js';
+
+/** The part of the built store (`dist/store/sqlite`) the fill uses; typed here so that the bench does not compile `src/`. */
+interface FileStore {
+  durable(): Promise<void>;
+  close(): Promise<void>;
+}
+interface SqliteModule {
+  openSqliteStore(dir: string): FileStore;
+}
+interface TableModule {
+  applyToTable(store: FileStore, message: object, meta: { received_from: string; received_at: string }): string;
+}
+
+async function load<T>(relative: string): Promise<T> {
+  // The path is computed so that tsc does not try to resolve (and compile) the built JavaScript.
+  return (await import(pathToFileURL(join(ROOT, relative)).href)) as T;
+}
+
+const BATCH = 2000;
+
+/**
+ * Writes `count` CDM announces straight into a new file store in `dir`, as the node itself
+ * would hold CDMs it originated (through `applyToTable`, committed in batches).
+ */
+export async function fillFileStore(dir: string, nodeId: string, count: number): Promise<{ seconds: number }> {
+  const { openSqliteStore } = await load<SqliteModule>('dist/store/sqlite/index.js');
+  const { applyToTable } = await load<TableModule>('dist/routing/table.js');
+  const started = performance.now();
+  const store = openSqliteStore(dir);
+  try {
+    const now = new Date();
+    const template = paddedCdm('X', now);
+    const meta = { received_from: nodeId, received_at: now.toISOString() };
+    for (let i = 0; i < count; ) {
+      for (const end = Math.min(count, i + BATCH); i < end; i++) {
+        const message = cdmAnnounce({ ...template, cdm_id: `SYNC-${i}` }, randomUUID(), nodeId, now);
+        const outcome = applyToTable(store, message, meta);
+        if (outcome !== 'created') throw new Error(`fill: SYNC-${i} ${outcome}`);
+      }
+      await store.durable();
+    }
+  } finally {
+    await store.close();
+  }
+  return { seconds: (performance.now() - started) / 1000 };
+}

@@ -1,0 +1,82 @@
+import { startBareServer } from '../lib/bare.js';
+import { announceTemplate, cdmTemplate, helloMessage } from '../lib/cdm.js';
+import { request } from '../lib/http.js';
+import { runLoad, type LoadResult } from '../lib/load.js';
+import { PEERING_SECRET, WRITE_TOKEN, peerStatus, startNode } from '../lib/node.js';
+import { sleep } from '../lib/processes.js';
+import { ratio, round } from '../lib/stats.js';
+import type { BenchSettings } from './settings.js';
+
+const CONNECTIONS = 10;
+const MESSAGES_PATH = '/spacecomms/v1/messages';
+const LOAD_PEER = 'bench-loader';
+
+function figures(load: LoadResult) {
+  return { rps: round(load.rps, 1), p50_ms: load.p50_ms, p99_ms: load.p99_ms, requests: load.requests, non2xx: load.non2xx, errors: load.errors };
+}
+
+/** The bare `node:http` server: `JSON.parse` and 201. Both ingest figures are divided by its rate. */
+export async function measureBaseline(settings: BenchSettings): Promise<LoadResult> {
+  const bare = await startBareServer('bare-ingest');
+  try {
+    return await runLoad({ url: bare.url, path: '/cdm', headers: {}, body: cdmTemplate(), idPrefix: 'BASE', connections: CONNECTIONS, durationS: settings.loadSeconds });
+  } finally {
+    await bare.child.stop();
+  }
+}
+
+/** Scenario 1: `POST /cdm`, auth on, file store. */
+export async function ingest(settings: BenchSettings, baseline: LoadResult) {
+  const node = await startNode({ id: 'bench-ingest', storage: 'file' });
+  try {
+    const load = await runLoad({
+      url: node.url,
+      path: '/cdm',
+      headers: { authorization: `Bearer ${WRITE_TOKEN}` },
+      body: cdmTemplate(),
+      idPrefix: 'INGEST',
+      connections: CONNECTIONS,
+      durationS: settings.loadSeconds,
+    });
+    return { ...figures(load), connections: CONNECTIONS, storage: 'file', baseline_rps: round(baseline.rps, 1), baseline_p50_ms: baseline.p50_ms, baseline_p99_ms: baseline.p99_ms, ratio: ratio(load.rps, baseline.rps) };
+  } finally {
+    await node.child.stop();
+  }
+}
+
+/** Scenario 2: CDM_ANNOUNCE envelopes through the peer protocol from a configured peer with a session. */
+export async function peerIngest(settings: BenchSettings, baseline: LoadResult) {
+  const node = await startNode({
+    id: 'bench-peer-ingest',
+    storage: 'file',
+    // The peer's address is never answered: the loader, not a node, is this peer.
+    peers: [{ id: LOAD_PEER, address: 'http://127.0.0.1:9', authToken: PEERING_SECRET }],
+    protocol: ['  session_timeout_seconds: 3600', '  heartbeat_interval_seconds: 600', '  reconnect_min_seconds: 60', '  reconnect_max_seconds: 600', '  rate_limit: { messages_per_second: 1000000, burst: 1000000 }'],
+  });
+  const headers = { authorization: `Bearer ${PEERING_SECRET}`, 'x-spacecomms-node-id': LOAD_PEER };
+  try {
+    await openSession(node.url, headers);
+    if ((await peerStatus(node, LOAD_PEER)) !== 'connected') throw new Error('peer_ingest: the loader has no session');
+    const load = await runLoad({ url: node.url, path: MESSAGES_PATH, headers, body: announceTemplate(LOAD_PEER), idPrefix: 'PEER', connections: CONNECTIONS, durationS: settings.loadSeconds });
+    const still = await peerStatus(node, LOAD_PEER);
+    return { ...figures(load), connections: CONNECTIONS, storage: 'file', session_at_end: still ?? 'none', baseline_rps: round(baseline.rps, 1), ratio: ratio(load.rps, baseline.rps) };
+  } finally {
+    await node.child.stop();
+  }
+}
+
+/**
+ * HELLO from the loader. The node's own HELLO to the dead address fails first (connection
+ * refused); a HELLO that lands while that attempt is in flight would be lost again, so wait for it.
+ */
+async function openSession(url: string, headers: Record<string, string>): Promise<void> {
+  await sleep(200);
+  let last = '';
+  for (let attempt = 1; attempt <= 5; attempt++) {
+    const res = await request(url, 'POST', MESSAGES_PATH, { headers, body: helloMessage(LOAD_PEER, `hello-${attempt}-${Date.now()}`, PEERING_SECRET) });
+    if (res.status === 200) return;
+    last = `${res.status} ${res.text}`;
+    await sleep(200);
+  }
+  throw new Error(`peer_ingest: HELLO refused: ${last}`);
+}
