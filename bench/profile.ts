@@ -2,9 +2,10 @@
  * Sums self time per function, per file and per package of V8 CPU profiles
  * (`node --cpu-prof`), e.g. those of `npm run bench -- --profile DIR`.
  *
- *   node node_modules/.cache/spacecomms-bench/profile.js FILE_OR_DIR... [--top N] [--skip SECONDS]
+ *   node node_modules/.cache/spacecomms-bench/profile.js FILE_OR_DIR... [--top N] [--skip SECONDS] [--until SECONDS]
  *
- * `--skip` leaves out the first seconds of each profile (start-up: module loading, schema compilation).
+ * `--skip` leaves out the first seconds of each profile (start-up: module loading, schema
+ * compilation); `--until` stops at that many seconds (to look at start-up alone).
  */
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -61,7 +62,7 @@ function report(title: string, map: Map<string, number>, busyUs: number, top: nu
   for (const [key, us] of rows) console.log(`    ${((us / busyUs) * 100).toFixed(1).padStart(5)} %  ${(us / 1000).toFixed(0).padStart(7)} ms  ${key}`);
 }
 
-function analyse(file: string, top: number, skipUs: number): void {
+function analyse(file: string, top: number, skipUs: number, untilUs: number): void {
   const profile = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const functions = new Map<string, number>();
@@ -74,7 +75,7 @@ function analyse(file: string, top: number, skipUs: number): void {
     const delta = profile.timeDeltas[i] ?? 0;
     elapsedUs += delta;
     const frame = byId.get(id)?.callFrame;
-    if (!frame || elapsedUs < skipUs) return;
+    if (!frame || elapsedUs < skipUs || elapsedUs > untilUs) return;
     totalUs += delta;
     if (IDLE.has(frame.functionName)) {
       idleUs += delta;
@@ -104,9 +105,10 @@ function option(args: string[], name: string, fallback: number): number {
 const args = process.argv.slice(2);
 const top = option(args, '--top', 15);
 const skipS = option(args, '--skip', 0);
+const untilS = option(args, '--until', Number.POSITIVE_INFINITY);
 if (args.length === 0) {
-  console.error('usage: profile.js FILE_OR_DIR... [--top N] [--skip SECONDS]');
+  console.error('usage: profile.js FILE_OR_DIR... [--top N] [--skip SECONDS] [--until SECONDS]');
   process.exitCode = 2;
 } else {
-  for (const file of files(args)) analyse(file, top, skipS * 1e6);
+  for (const file of files(args)) analyse(file, top, skipS * 1e6, untilS * 1e6);
 }

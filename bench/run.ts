@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [-- --only ingest,peer_ingest,propagation,sync] [-- --profile DIR]`
+ * `npm run bench [-- --quick] [-- --only ingest,peer_ingest,propagation,sync] [-- --profile [DIR]]`
  *
  * Starts real nodes (the built command line) on loopback, runs each scenario, prints a table
  * and the goals, and writes `bench/results.json` (not with --only or --profile, whose numbers
@@ -37,7 +37,10 @@ function parseArgs(argv: string[]): Args {
       const unknown = names.filter((n) => !(SCENARIOS as readonly string[]).includes(n));
       if (unknown.length) throw new Error(`--only: unknown scenario ${unknown.join(', ')} (known: ${SCENARIOS.join(', ')}; sync includes size)`);
       args.only = names as ScenarioName[];
-    } else if (arg === '--profile') args.profileDir = resolve(argv[++i] ?? 'bench-profiles');
+    } else if (arg === '--profile') {
+      const dir = argv[i + 1]?.startsWith('--') === false ? argv[++i] : undefined;
+      args.profileDir = resolve(dir ?? join(tmpdir(), `spacecomms-bench-profiles-${Date.now()}`));
+    }
     else throw new Error(`unknown argument ${arg ?? ''} (use --quick, --only LIST, --profile DIR)`);
   }
   return args;

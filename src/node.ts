@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { TokenAuthenticator } from './api/auth.js';
-import { buildServer } from './api/server.js';
+import { buildServer, trackConnections, type ConnectionTracker } from './api/server.js';
 import { readFileSync } from 'node:fs';
 import type { ReloadResult } from './api/context.js';
 import { configWarnings, loadTlsMaterial, peerTlsProblems, type TlsMaterial } from './config/files.js';
@@ -52,6 +52,7 @@ export class SpaceCommsNode {
   private readonly inbound: InboundHandler;
   private readonly audit: AuditTrail;
   private server: FastifyInstance | undefined;
+  private connections: ConnectionTracker | undefined;
   private readonly now: () => Date;
   private config: Config;
   private stopping: Promise<void> | undefined;
@@ -160,6 +161,7 @@ export class SpaceCommsNode {
       },
       this.tls ? { https: { ...this.tls, requestCert: this.config.server.tls.require_client_cert } } : {},
     );
+    this.connections = trackConnections(this.server.server);
     const { host, port } = this.config.server;
     try {
       await this.server.listen({ host, port });
@@ -244,6 +246,21 @@ export class SpaceCommsNode {
     return { ok: false, errors };
   }
 
+  /**
+   * Stops accepting, waits (up to `server.timeouts.request_seconds`) for the requests in
+   * flight to be answered, then ends the connections that stay open: idle keep-alive and
+   * HTTP/2 sessions of peers, and stalled clients.
+   */
+  private async closeServer(): Promise<void> {
+    if (!this.server) return;
+    const closing = this.server.close();
+    const deadline = Date.now() + this.config.server.timeouts.request_seconds * 1000;
+    while ((this.connections?.inFlight() ?? 0) > 0 && Date.now() < deadline) await delay(20);
+    if ((this.connections?.inFlight() ?? 0) > 0) this.logger.warn({ in_flight: this.connections?.inFlight() }, 'requests still unanswered at stop: connections closed');
+    this.connections?.destroyAll();
+    await closing;
+  }
+
   url(): string {
     const address = this.server?.server.address() as AddressInfo | null | undefined;
     if (!address) throw new Error('node is not listening');
@@ -256,7 +273,7 @@ export class SpaceCommsNode {
     this.stopping ??= (async () => {
       this.logger.info('node stopping');
       if (this.maintenanceTimer) clearInterval(this.maintenanceTimer);
-      await this.server?.close();
+      await this.closeServer();
       const drainMs = this.config.protocol.shutdown_drain_seconds * 1000;
       if (!(await this.peers.drain(drainMs))) this.logger.warn({ queued: this.peers.queueDepth(), waited_ms: drainMs }, 'peer queues not drained before stop');
       await this.peers.stop();
@@ -275,6 +292,10 @@ function listenFailure(err: unknown): string {
   if (code === 'EADDRNOTAVAIL') return 'address not available on this machine';
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return 'host name does not resolve';
   return (err as Error).message;
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 function sameTls(a: TlsMaterial, b: TlsMaterial | undefined): boolean {

@@ -3,7 +3,7 @@ import { announceTemplate, cdmTemplate, helloMessage } from '../lib/cdm.js';
 import { request } from '../lib/http.js';
 import { runLoad, type LoadResult } from '../lib/load.js';
 import { PEERING_SECRET, WRITE_TOKEN, peerStatus, startNode } from '../lib/node.js';
-import { sleep } from '../lib/processes.js';
+import { measureCpu, sleep } from '../lib/processes.js';
 import { ratio, round } from '../lib/stats.js';
 import type { BenchSettings } from './settings.js';
 
@@ -11,25 +11,51 @@ const CONNECTIONS = 10;
 const MESSAGES_PATH = '/spacecomms/v1/messages';
 const LOAD_PEER = 'bench-loader';
 
-function figures(load: LoadResult) {
-  return { rps: round(load.rps, 1), p50_ms: load.p50_ms, p99_ms: load.p99_ms, requests: load.requests, non2xx: load.non2xx, errors: load.errors };
+/** A load result with the CPU time the server process used per request (less sensitive to a noisy machine than rates). */
+export interface MeasuredLoad extends LoadResult {
+  cpu_ms_per_request: number;
+}
+
+async function loadWithCpu(pid: number, run: () => Promise<LoadResult>): Promise<MeasuredLoad> {
+  const { result, cpuMs } = await measureCpu([pid], run);
+  return { ...result, cpu_ms_per_request: round(cpuMs / Math.max(1, result.requests), 3) };
+}
+
+function figures(load: MeasuredLoad, baseline: MeasuredLoad) {
+  return {
+    rps: round(load.rps, 1),
+    p50_ms: load.p50_ms,
+    p99_ms: load.p99_ms,
+    requests: load.requests,
+    non2xx: load.non2xx,
+    errors: load.errors,
+    cpu_ms_per_request: load.cpu_ms_per_request,
+    connections: CONNECTIONS,
+    storage: 'file',
+    baseline_rps: round(baseline.rps, 1),
+    baseline_p50_ms: baseline.p50_ms,
+    baseline_p99_ms: baseline.p99_ms,
+    baseline_cpu_ms_per_request: baseline.cpu_ms_per_request,
+    ratio: ratio(load.rps, baseline.rps),
+    cpu_ratio: ratio(load.cpu_ms_per_request, baseline.cpu_ms_per_request),
+  };
 }
 
 /** The bare `node:http` server: `JSON.parse` and 201. Both ingest figures are divided by its rate. */
-export async function measureBaseline(settings: BenchSettings): Promise<LoadResult> {
+export async function measureBaseline(settings: BenchSettings): Promise<MeasuredLoad> {
   const bare = await startBareServer('bare-ingest');
   try {
-    return await runLoad({ url: bare.url, path: '/cdm', headers: {}, body: cdmTemplate(), idPrefix: 'BASE', connections: CONNECTIONS, durationS: settings.loadSeconds });
+    return await loadWithCpu(bare.child.pid, () => runLoad({ url: bare.url, path: '/cdm', headers: {}, body: cdmTemplate(), idPrefix: 'BASE', connections: CONNECTIONS, durationS: settings.loadSeconds }));
   } finally {
     await bare.child.stop();
   }
 }
 
 /** Scenario 1: `POST /cdm`, auth on, file store. */
-export async function ingest(settings: BenchSettings, baseline: LoadResult) {
+export async function ingest(settings: BenchSettings, baseline: MeasuredLoad) {
   const node = await startNode({ id: 'bench-ingest', storage: 'file' });
   try {
-    const load = await runLoad({
+    const load = await loadWithCpu(node.child.pid, () => runLoad({
       url: node.url,
       path: '/cdm',
       headers: { authorization: `Bearer ${WRITE_TOKEN}` },
@@ -37,15 +63,15 @@ export async function ingest(settings: BenchSettings, baseline: LoadResult) {
       idPrefix: 'INGEST',
       connections: CONNECTIONS,
       durationS: settings.loadSeconds,
-    });
-    return { ...figures(load), connections: CONNECTIONS, storage: 'file', baseline_rps: round(baseline.rps, 1), baseline_p50_ms: baseline.p50_ms, baseline_p99_ms: baseline.p99_ms, ratio: ratio(load.rps, baseline.rps) };
+    }));
+    return figures(load, baseline);
   } finally {
     await node.child.stop();
   }
 }
 
 /** Scenario 2: CDM_ANNOUNCE envelopes through the peer protocol from a configured peer with a session. */
-export async function peerIngest(settings: BenchSettings, baseline: LoadResult) {
+export async function peerIngest(settings: BenchSettings, baseline: MeasuredLoad) {
   const node = await startNode({
     id: 'bench-peer-ingest',
     storage: 'file',
@@ -57,9 +83,12 @@ export async function peerIngest(settings: BenchSettings, baseline: LoadResult) 
   try {
     await openSession(node.url, headers);
     if ((await peerStatus(node, LOAD_PEER)) !== 'connected') throw new Error('peer_ingest: the loader has no session');
-    const load = await runLoad({ url: node.url, path: MESSAGES_PATH, headers, body: announceTemplate(LOAD_PEER), idPrefix: 'PEER', connections: CONNECTIONS, durationS: settings.loadSeconds });
+    const body = announceTemplate(LOAD_PEER);
+    const load = await loadWithCpu(node.child.pid, () =>
+      runLoad({ url: node.url, path: MESSAGES_PATH, headers, body, idPrefix: 'PEER', connections: CONNECTIONS, durationS: settings.loadSeconds }),
+    );
     const still = await peerStatus(node, LOAD_PEER);
-    return { ...figures(load), connections: CONNECTIONS, storage: 'file', session_at_end: still ?? 'none', baseline_rps: round(baseline.rps, 1), ratio: ratio(load.rps, baseline.rps) };
+    return { ...figures(load, baseline), session_at_end: still ?? 'none' };
   } finally {
     await node.child.stop();
   }

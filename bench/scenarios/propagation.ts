@@ -4,6 +4,7 @@ import { request } from '../lib/http.js';
 import { addPeer, startNode, waitConnected, WRITE_TOKEN, type BenchNode } from '../lib/node.js';
 import { collectArrivals, originateAtRate } from '../lib/originate.js';
 import { TimingProxy } from '../lib/proxy.js';
+import { measureCpu } from '../lib/processes.js';
 import { quantile, ratio, round } from '../lib/stats.js';
 import type { BenchSettings } from './settings.js';
 
@@ -35,8 +36,15 @@ export async function propagation(settings: BenchSettings) {
     }
     const first = nodes[0] as BenchNode;
     await warmUp(first.url, { authorization: `Bearer ${WRITE_TOKEN}` }, proxy.acknowledged, settings);
-    const sent = await originateAtRate(first.url, '/cdm', { authorization: `Bearer ${WRITE_TOKEN}` }, cdmTemplate(), 'PROP', settings.propagationRate, settings.propagationSeconds);
-    const arrived = await collectArrivals(sent, proxy.acknowledged, settings.drainMs);
+    const measured = await measureCpu(
+      nodes.map((n) => n.child.pid),
+      async () => {
+        const sent = await originateAtRate(first.url, '/cdm', { authorization: `Bearer ${WRITE_TOKEN}` }, cdmTemplate(), 'PROP', settings.propagationRate, settings.propagationSeconds);
+        return { sent, arrived: await collectArrivals(sent, proxy.acknowledged, settings.drainMs) };
+      },
+    );
+    const { sent, arrived } = measured.result;
+    const cpuPerCdm = round(measured.cpuMs / HOPS / Math.max(1, sent.accepted.length), 3);
     return {
       hops: HOPS,
       storage: 'file',
@@ -49,7 +57,10 @@ export async function propagation(settings: BenchSettings) {
       origin_failed: sent.failed,
       origin_p50_ms: sent.client_p50_ms,
       origin_p99_ms: sent.client_p99_ms,
+      cpu_ms_per_cdm_per_node: cpuPerCdm,
+      cpu_cores_used: round(measured.cpuMs / measured.wallMs, 2),
       ...baseline,
+      cpu_ratio: ratio(cpuPerCdm, baseline.baseline_cpu_ms_per_cdm_per_server),
       ratio_p50: ratio(arrived.p50_ms, baseline.baseline_p50_ms),
       ratio_p99: ratio(arrived.p99_ms, baseline.baseline_p99_ms),
       method: 'client send (performance.now) -> 2xx of node 5 seen by a timing proxy in front of node 5, same process clock',
@@ -74,9 +85,17 @@ async function relayBaseline(settings: BenchSettings) {
     }
     const overhead = await proxyOverhead(last.url, proxyUrl);
     await warmUp(next, {}, proxy.acknowledged, settings);
-    const sent = await originateAtRate(next, '/cdm', {}, cdmTemplate(), 'RELAY', settings.propagationRate, settings.propagationSeconds);
-    const arrived = await collectArrivals(sent, proxy.acknowledged, settings.drainMs);
+    const first = next;
+    const measured = await measureCpu(
+      servers.map((s) => s.child.pid),
+      async () => {
+        const sent = await originateAtRate(first, '/cdm', {}, cdmTemplate(), 'RELAY', settings.propagationRate, settings.propagationSeconds);
+        return { sent, arrived: await collectArrivals(sent, proxy.acknowledged, settings.drainMs) };
+      },
+    );
+    const { sent, arrived } = measured.result;
     return {
+      baseline_cpu_ms_per_cdm_per_server: round(measured.cpuMs / HOPS / Math.max(1, sent.accepted.length), 3),
       baseline_p50_ms: arrived.p50_ms,
       baseline_p99_ms: arrived.p99_ms,
       baseline_max_ms: arrived.max_ms,

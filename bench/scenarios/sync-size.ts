@@ -4,7 +4,7 @@ import { startBareServer } from '../lib/bare.js';
 import { fillFileStore } from '../lib/fill.js';
 import { request } from '../lib/http.js';
 import { ADMIN_TOKEN, addPeer, cdmsActive, startNode, type BenchNode } from '../lib/node.js';
-import { rssMb, sleep, tempDir } from '../lib/processes.js';
+import { cpuMs, rssMb, sleep, tempDir } from '../lib/processes.js';
 import { ratio, round } from '../lib/stats.js';
 import type { BenchSettings } from './settings.js';
 
@@ -44,6 +44,7 @@ export async function syncAndSize(settings: BenchSettings) {
     const dbMb = round(fileMb(join(dataDir, 'spacecomms.db')) + fileMb(join(dataDir, 'spacecomms.db-wal')), 1);
     if ((await cdmsActive(source)) !== count) throw new Error(`sync: the source holds ${await cdmsActive(source)} CDMs, not ${count}`);
 
+    const cpuBefore = [cpuMs(source.child.pid), cpuMs(peer.child.pid)] as const;
     const started = performance.now();
     await addPeer(source, peer.spec.id, peer.url);
     await addPeer(peer, source.spec.id, source.url);
@@ -51,6 +52,8 @@ export async function syncAndSize(settings: BenchSettings) {
     let held = 0;
     while ((held = await cdmsActive(peer)) < count && Date.now() < deadline) await sleep(POLL_MS);
     const seconds = (performance.now() - started) / 1000;
+    const cpuSource = cpuMs(source.child.pid) - cpuBefore[0];
+    const cpuPeer = cpuMs(peer.child.pid) - cpuBefore[1];
     const rssMemory = await rssAfterList(peer);
     const size = {
       cdms: count,
@@ -72,6 +75,10 @@ export async function syncAndSize(settings: BenchSettings) {
       per_second: round(held / seconds, 0),
       complete: held >= count,
       held,
+      cpu_ms_per_cdm_source: round(cpuSource / Math.max(1, held), 3),
+      cpu_ms_per_cdm_peer: round(cpuPeer / Math.max(1, held), 3),
+      source_cpu_busy: round(cpuSource / 1000 / seconds, 2),
+      peer_cpu_busy: round(cpuPeer / 1000 / seconds, 2),
       fill_method: 'direct writes to the file store (dist/store/sqlite + applyToTable), before the node starts',
       fill_seconds: round(fill.seconds, 2),
       peer_storage: 'memory',

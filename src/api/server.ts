@@ -1,4 +1,5 @@
 import Fastify, { LogController, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import type { Server as NetServer, Socket } from 'node:net';
 import type { Permission } from '../config/schema.js';
 import { MESSAGES_PATH } from '../peers/transport.js';
 import { bearerToken, grants } from './auth.js';
@@ -42,13 +43,48 @@ function transportOptions(ctx: ApiContext, options: ServerOptions): object {
     requestTimeout: timeouts.request_seconds * 1000,
     keepAliveTimeout: timeouts.keep_alive_seconds * 1000,
   };
-  if (!options.https) return common;
+  // Node checks header and request deadlines only every connectionsCheckingInterval (30 s by default).
+  if (!options.https) return { ...common, http: { connectionsCheckingInterval: Math.min(1000, timeouts.headers_seconds * 500) } };
   const { requestCert, ...material } = options.https;
   return {
     ...common,
     http2: true,
     http2SessionTimeout: timeouts.keep_alive_seconds * 1000,
-    https: { ...material, allowHTTP1: true, minVersion: 'TLSv1.3', requestCert, rejectUnauthorized: requestCert },
+    https: {
+      ...material,
+      allowHTTP1: true,
+      minVersion: 'TLSv1.3',
+      requestCert,
+      rejectUnauthorized: requestCert,
+      handshakeTimeout: timeouts.headers_seconds * 1000,
+    },
+  };
+}
+
+export interface ConnectionTracker {
+  /** Requests received and not yet answered. */
+  inFlight(): number;
+  /** Ends every open connection (idle keep-alive, HTTP/2 sessions, stalled clients). */
+  destroyAll(): void;
+}
+
+/** Watches a server's sockets and requests, so that a stop can wait for answers and then end what stays open. */
+export function trackConnections(server: NetServer): ConnectionTracker {
+  const sockets = new Set<Socket>();
+  let requests = 0;
+  server.on('connection', (socket: Socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+  });
+  server.on('request', (_request: unknown, response: { once(event: 'close', listener: () => void): void }) => {
+    requests += 1;
+    response.once('close', () => (requests -= 1));
+  });
+  return {
+    inFlight: () => requests,
+    destroyAll: () => {
+      for (const socket of sockets) socket.destroy();
+    },
   };
 }
 
@@ -62,8 +98,10 @@ export async function buildServer(ctx: ApiContext, options: ServerOptions = {}):
     return503OnClosing: true,
     ...transportOptions(ctx, options),
   }) as unknown as FastifyInstance;
-  // Slow clients: headers must arrive within headers_seconds, the whole request within request_seconds.
+  // Slow clients: headers must arrive within headers_seconds, the whole request within request_seconds;
+  // a TLS connection idle for keep_alive_seconds is closed.
   (app.server as { headersTimeout?: number }).headersTimeout = config.server.timeouts.headers_seconds * 1000;
+  if (options.https) app.server.setTimeout(config.server.timeouts.keep_alive_seconds * 1000);
 
   registerParsers(app, () => ctx.config().api.max_json_depth);
   const limiter = new ClientRateLimiter();
