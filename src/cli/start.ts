@@ -19,7 +19,7 @@ export async function runStart(flag: string | undefined): Promise<void> {
   } catch (err) {
     fail(err instanceof StartupError ? err.message : (err as Error).message);
   }
-  if (path === undefined) node.logger.warn({ node_id: loaded.config.node.id }, 'no configuration file given: running on built-in defaults');
+  if (path === undefined) node.logger.warn('no configuration file given: running on built-in defaults');
   for (const warning of [...loaded.warnings, ...configWarnings(loaded.config)]) node.logger.warn({ warning }, 'configuration warning');
 
   installSignalHandlers(node);
