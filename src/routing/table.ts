@@ -1,5 +1,5 @@
 import { mergeCdmAnnounce, mergeCdmWithdraw, mergeManeuverIntent, mergeManeuverStatus, mergeObjectAnnounce, mergeObjectWithdraw } from '../model/merge.js';
-import { changed, type MergeOutcome, type Provenance } from '../model/records.js';
+import { changed, type CdmRecord, type ManeuverRecord, type Merged, type MergeOutcome, type ObjectRecord, type Provenance } from '../model/records.js';
 import type { Envelope } from '../protocol/envelope.js';
 import type { Store } from '../store/store.js';
 
@@ -51,41 +51,39 @@ export function holdsRecord(store: Store, message: TableMessage): boolean {
   }
 }
 
+/** Merges into the held record and writes it back when the merge changed it. */
+function mergeAndPut<R, M>(
+  held: R | undefined,
+  merge: (held: R | undefined, message: M, meta: Provenance) => Merged<R | undefined>,
+  put: (record: R) => void,
+  message: M,
+  meta: Provenance,
+): MergeOutcome {
+  const merged = merge(held, message, meta);
+  if (changed(merged.outcome) && merged.record) put(merged.record);
+  return merged.outcome;
+}
+
 /**
  * The one place that changes the table: reads the held record, merges (PROTOCOL.md
  * section 7) and writes it back when the merge changed it.
  */
 export function applyToTable(store: Store, message: TableMessage, meta: Provenance): MergeOutcome {
+  const putCdm = (r: CdmRecord) => store.putCdm(r);
+  const putObject = (r: ObjectRecord) => store.putObject(r);
+  const putManeuver = (r: ManeuverRecord) => store.putManeuver(r);
   switch (message.message_type) {
-    case 'CDM_ANNOUNCE': {
-      const merged = mergeCdmAnnounce(store.getCdm(message.payload.cdm.cdm_id), message, meta);
-      if (changed(merged.outcome) && merged.record) store.putCdm(merged.record);
-      return merged.outcome;
-    }
-    case 'CDM_WITHDRAW': {
-      const merged = mergeCdmWithdraw(store.getCdm(message.payload.cdm_id), message, meta);
-      if (changed(merged.outcome) && merged.record) store.putCdm(merged.record);
-      return merged.outcome;
-    }
-    case 'OBJECT_STATE_ANNOUNCE': {
-      const merged = mergeObjectAnnounce(store.getObject(message.payload.object_id), message, meta);
-      if (changed(merged.outcome) && merged.record) store.putObject(merged.record);
-      return merged.outcome;
-    }
-    case 'OBJECT_STATE_WITHDRAW': {
-      const merged = mergeObjectWithdraw(store.getObject(message.payload.object_id), message, meta);
-      if (changed(merged.outcome) && merged.record) store.putObject(merged.record);
-      return merged.outcome;
-    }
-    case 'MANEUVER_INTENT': {
-      const merged = mergeManeuverIntent(store.getManeuver(message.payload.maneuver_id), message, meta);
-      if (changed(merged.outcome) && merged.record) store.putManeuver(merged.record);
-      return merged.outcome;
-    }
-    case 'MANEUVER_STATUS': {
-      const merged = mergeManeuverStatus(store.getManeuver(message.payload.maneuver_id), message, meta);
-      if (changed(merged.outcome) && merged.record) store.putManeuver(merged.record);
-      return merged.outcome;
-    }
+    case 'CDM_ANNOUNCE':
+      return mergeAndPut(store.getCdm(message.payload.cdm.cdm_id), mergeCdmAnnounce, putCdm, message, meta);
+    case 'CDM_WITHDRAW':
+      return mergeAndPut(store.getCdm(message.payload.cdm_id), mergeCdmWithdraw, putCdm, message, meta);
+    case 'OBJECT_STATE_ANNOUNCE':
+      return mergeAndPut(store.getObject(message.payload.object_id), mergeObjectAnnounce, putObject, message, meta);
+    case 'OBJECT_STATE_WITHDRAW':
+      return mergeAndPut(store.getObject(message.payload.object_id), mergeObjectWithdraw, putObject, message, meta);
+    case 'MANEUVER_INTENT':
+      return mergeAndPut(store.getManeuver(message.payload.maneuver_id), mergeManeuverIntent, putManeuver, message, meta);
+    case 'MANEUVER_STATUS':
+      return mergeAndPut(store.getManeuver(message.payload.maneuver_id), mergeManeuverStatus, putManeuver, message, meta);
   }
 }
