@@ -4,6 +4,7 @@ import { timestampKey } from '../../model/time.js';
 import type { CdmQuery, ManeuverQuery, ObjectQuery, Page, Paged, Store, StoredPeer } from '../store.js';
 import { CANDIDATE_MAX, chooseCdmAccess, cdmCountSql, cdmPageSql, cdmTombstoneCountSql, needsBody, type SqlText, type SqlValue } from './cdm-sql.js';
 import { SqliteAuditStore } from './audit-sql.js';
+import { Checkpointer } from './checkpointer.js';
 import { toError } from './errors.js';
 import { GroupCommit } from './group-commit.js';
 import { cdmRow, maneuverRow, objectRow, parseStored, peerRow } from './rows.js';
@@ -38,6 +39,7 @@ export class SqliteStore implements Store {
   private readonly dynamic: StatementCache;
   private readonly batch: GroupCommit;
   private closed = false;
+  private readonly checkpointer: Checkpointer;
 
   constructor(
     private readonly db: Database,
@@ -54,6 +56,12 @@ export class SqliteStore implements Store {
       inTransaction: () => db.inTransaction,
     });
     this.audit = new SqliteAuditStore(db, this.batch);
+    // Checkpoints happen in a worker thread; the log file shrinks back to 64 MiB after each reset.
+    db.pragma('journal_size_limit = 67108864');
+    db.pragma('wal_autocheckpoint = 0');
+    this.checkpointer = new Checkpointer(file, () => {
+      if (!this.closed) db.pragma('wal_autocheckpoint = 1000');
+    });
   }
 
   getCdm(id: string): CdmRecord | undefined {
@@ -184,6 +192,7 @@ export class SqliteStore implements Store {
     const hadPending = this.batch.pending();
     this.batch.flush();
     const failure = hadPending ? this.batch.lastError() : undefined;
+    await this.checkpointer.stop();
     try {
       this.db.pragma('optimize');
     } finally {
