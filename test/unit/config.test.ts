@@ -204,3 +204,21 @@ describe('nearest key', () => {
     expect(nearestKey('qqqq', ['address', 'auth_token'])).toBeUndefined();
   });
 });
+
+describe('configuration warnings', () => {
+  it('warn about plain-HTTP peers under TLS, unauthenticated peerings and an open API on a public address', async () => {
+    const { configWarnings } = await import('../../src/config/files.js');
+    const result = parse(`
+node: { id: n1 }
+server: { host: 0.0.0.0, tls: { enabled: true, cert_path: /c, key_path: /k } }
+peers:
+  - { id: p1, address: "http://127.0.0.1:1" }
+`);
+    if (!result.ok) throw new Error(result.errors.join());
+    expect(configWarnings(result.config)).toEqual([
+      'api.auth.enabled: is false while server.host is 0.0.0.0: anyone who can reach the port can change the table',
+      'peers[0].address: http://127.0.0.1:1 is plain HTTP while server.tls.enabled is true',
+      'peers[0].auth_token: not set: this peering is not authenticated',
+    ]);
+  });
+});
