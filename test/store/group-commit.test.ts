@@ -97,6 +97,21 @@ describe('GroupCommit', () => {
     expect(tx.log).toEqual(['BEGIN', 'COMMIT']);
   });
 
+  it('keeps a batch open a little longer under load, so that later turns share its commit', async () => {
+    const tx = new FakeTransactions();
+    let now = 0;
+    const batch = new GroupCommit(tx, { coalesceMs: 20, busyWindowMs: 5, now: () => now });
+    batch.write(() => tx.log.push('w1'));
+    await batch.durable();
+    now = 1; // a commit 1 ms ago: under load
+    batch.write(() => tx.log.push('w2'));
+    const second = batch.durable();
+    await nextTurn();
+    batch.write(() => tx.log.push('w3'));
+    await second;
+    expect(tx.log).toEqual(['BEGIN', 'w1', 'COMMIT', 'BEGIN', 'w2', 'w3', 'COMMIT']);
+  });
+
   it('commits at once on flush()', () => {
     const tx = new FakeTransactions();
     const batch = new GroupCommit(tx);

@@ -13,17 +13,39 @@ interface Waiter {
   reject: (error: Error) => void;
 }
 
+export interface GroupCommitOptions {
+  /** Under load, how long a batch stays open for more writes before its COMMIT (ms). */
+  coalesceMs?: number;
+  /** A COMMIT less than this long ago means load (ms). */
+  busyWindowMs?: number;
+  now?: () => number;
+}
+
 /**
- * Groups the writes of one event-loop turn into one transaction: the first write opens it,
- * a `setImmediate` commits it, so concurrent requests share one COMMIT (one fsync).
+ * Groups concurrent writes into one transaction: the first write opens it and concurrent
+ * requests share its COMMIT (one fsync). When idle, the batch commits at the end of the
+ * event-loop turn; under load (a COMMIT moments ago) it stays open `coalesceMs` longer,
+ * because requests of other connections arrive in later turns and would otherwise each
+ * pay for a COMMIT of their own.
  */
 export class GroupCommit {
   private batchOpen = false;
   private waiters: Waiter[] = [];
-  private scheduled: NodeJS.Immediate | undefined;
+  private scheduled: { cancel(): void } | undefined;
   private failure: Error | undefined;
+  private lastCommitAt = -Infinity;
+  private readonly coalesceMs: number;
+  private readonly busyWindowMs: number;
+  private readonly now: () => number;
 
-  constructor(private readonly tx: TransactionControl) {}
+  constructor(
+    private readonly tx: TransactionControl,
+    options: GroupCommitOptions = {},
+  ) {
+    this.coalesceMs = options.coalesceMs ?? 1;
+    this.busyWindowMs = options.busyWindowMs ?? 5;
+    this.now = options.now ?? (() => performance.now());
+  }
 
   /** Runs one write inside the open batch, opening a batch first if none is. */
   write<T>(apply: () => T): T {
@@ -52,6 +74,7 @@ export class GroupCommit {
     this.clearSchedule();
     this.batchOpen = false;
     const waiters = this.takeWaiters();
+    this.lastCommitAt = this.now();
     try {
       this.tx.commit();
     } catch (error) {
@@ -76,10 +99,17 @@ export class GroupCommit {
   private open(): void {
     this.tx.begin();
     this.batchOpen = true;
-    this.scheduled = setImmediate(() => {
+    const commit = () => {
       this.scheduled = undefined;
       this.flush();
-    });
+    };
+    if (this.now() - this.lastCommitAt < this.busyWindowMs) {
+      const timer = setTimeout(commit, this.coalesceMs);
+      this.scheduled = { cancel: () => clearTimeout(timer) };
+    } else {
+      const immediate = setImmediate(commit);
+      this.scheduled = { cancel: () => clearImmediate(immediate) };
+    }
   }
 
   /** The batch was rolled back by SQLite itself: its writes are lost. */
@@ -105,7 +135,7 @@ export class GroupCommit {
   }
 
   private clearSchedule(): void {
-    if (this.scheduled !== undefined) clearImmediate(this.scheduled);
+    this.scheduled?.cancel();
     this.scheduled = undefined;
   }
 }
