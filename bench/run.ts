@@ -98,6 +98,14 @@ async function main(): Promise<void> {
   else log(`written ${writeResults(results)}`);
 }
 
+let finished = false;
+process.on('exit', () => {
+  if (finished) return;
+  // The event loop emptied while a step still waited: a promise that can never settle.
+  console.error('bench: exited before finishing (a step waited on something that never happened)');
+  process.exitCode = 1;
+});
+
 main()
   .catch((err: unknown) => {
     console.error(`bench failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
@@ -106,4 +114,5 @@ main()
   .finally(async () => {
     await closePools();
     await cleanUp();
+    finished = true;
   });

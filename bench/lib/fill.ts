@@ -45,7 +45,10 @@ export async function fillFileStore(dir: string, nodeId: string, count: number):
       await store.durable();
     }
   } finally {
-    await store.close();
+    // The store's close() waits for its (unref'd) checkpoint worker to exit; with nothing else
+    // holding the event loop, the process would end before close() settles. Hold it meanwhile.
+    const keepAlive = setInterval(() => undefined, 1000);
+    await store.close().finally(() => clearInterval(keepAlive));
   }
   return { seconds: (performance.now() - started) / 1000 };
 }

@@ -8,6 +8,8 @@ export interface LoadResult {
   requests: number;
   non2xx: number;
   errors: number;
+  /** e.g. `201:9342` or `201:14961 503:7614`. */
+  status_codes: string;
 }
 
 export interface LoadOptions {
@@ -48,5 +50,8 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     requests: result.requests.total,
     non2xx: result.non2xx,
     errors: result.errors,
+    status_codes: Object.entries(result.statusCodeStats)
+      .map(([code, stat]) => `${code}:${stat.count}`)
+      .join(' '),
   };
 }

@@ -40,6 +40,8 @@ export function nodeYaml(spec: NodeSpec, dataDir: string): string {
     `node: { id: ${spec.id} }`,
     'server: { host: 127.0.0.1, port: 0 }',
     'api:',
+    // Measure capacity, not the per-token API limit (1000 requests/s by default).
+    '  rate_limit: { enabled: false }',
     '  auth:',
     '    enabled: true',
     '    tokens:',

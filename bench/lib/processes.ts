@@ -126,7 +126,7 @@ export function installExitGuards(): void {
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.on(signal, () => {
       console.error(`bench: ${signal}, stopping`);
-      void cleanUp().finally(() => process.exit(130));
+      void cleanUp().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
     });
   }
 }

@@ -29,6 +29,7 @@ function figures(load: MeasuredLoad, baseline: MeasuredLoad) {
     requests: load.requests,
     non2xx: load.non2xx,
     errors: load.errors,
+    status_codes: load.status_codes,
     cpu_ms_per_request: load.cpu_ms_per_request,
     connections: CONNECTIONS,
     storage: 'file',

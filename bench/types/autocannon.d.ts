@@ -52,6 +52,8 @@ declare module 'autocannon' {
       '2xx': number;
       '4xx': number;
       '5xx': number;
+      /** Count per HTTP status code. */
+      statusCodeStats: Record<string, { count: number }>;
     }
 
     interface Instance extends PromiseLike<Result> {
