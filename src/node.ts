@@ -123,7 +123,7 @@ export class SpaceCommsNode {
       address: peer.address,
       nodeId: this.config.node.id,
       authToken: token,
-      connections: this.config.protocol.max_in_flight,
+      connections: Math.max(this.config.protocol.max_in_flight, this.config.protocol.sync_in_flight),
       timeoutMs: this.config.protocol.request_timeout_seconds * 1000,
       ...(https
         ? {

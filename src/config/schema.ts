@@ -120,6 +120,7 @@ export const ConfigSchema = Type.Object(
       }),
       queue_max_messages: Type.Integer({ minimum: 1, default: 10000 }),
       max_in_flight: Type.Integer({ minimum: 1, maximum: 64, default: 4 }),
+      sync_in_flight: Type.Integer({ minimum: 1, maximum: 128, default: 16 }),
       request_timeout_seconds: Type.Number({ exclusiveMinimum: 0, default: 10 }),
       shutdown_drain_seconds: Type.Number({ minimum: 0, maximum: 300, default: 5 }),
       reconnect_min_seconds: Type.Number({ exclusiveMinimum: 0, default: 1 }),

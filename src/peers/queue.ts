@@ -6,6 +6,8 @@ export type SendOutcome = { kind: 'delivered' } | { kind: 'retry'; delayMs?: num
 export interface QueueOptions {
   maxMessages: number;
   maxInFlight: number;
+  /** In flight while a full sync is read: more, since the order of sync messages does not matter. */
+  maxSyncInFlight?: number;
   send(message: TableMessage): Promise<SendOutcome>;
   /** False while the session is down: messages wait. */
   canSend(): boolean;
@@ -83,13 +85,18 @@ export class OutboundQueue {
       }, wait);
       return;
     }
-    while (this.inFlight < this.options.maxInFlight && this.options.canSend()) {
+    while (this.inFlight < this.limit() && this.options.canSend()) {
       const message = this.next();
       if (!message) break;
       this.inFlight += 1;
       void this.deliver(message);
     }
     if (this.inFlight === 0 && this.depth === 0 && !this.sync) this.options.onIdle();
+  }
+
+  private limit(): number {
+    const live = this.live.length - this.head + this.retries.length;
+    return this.sync && live === 0 ? Math.max(this.options.maxInFlight, this.options.maxSyncInFlight ?? 0) : this.options.maxInFlight;
   }
 
   private next(): TableMessage | undefined {

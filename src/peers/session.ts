@@ -68,6 +68,7 @@ export class PeerSession {
     this.queue = new OutboundQueue({
       maxMessages: p.queue_max_messages,
       maxInFlight: p.max_in_flight,
+      maxSyncInFlight: p.sync_in_flight,
       send: (message) => this.sendQueued(message),
       canSend: () => this.status === 'connected',
       retryDelayMs: (attempt) => backoffDelay(attempt, 500, 30_000),

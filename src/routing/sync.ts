@@ -10,9 +10,9 @@ import type { TableMessage } from './table.js';
  * read when its turn comes, so the table may change while a long sync runs.
  */
 export function* syncMessages(store: Store, peer: Neighbour): Generator<TableMessage> {
-  const cdmIds = [...mapIterable(store.iterateCdms(), (r) => r.cdm_id)];
-  const objectIds = [...mapIterable(store.iterateObjects(), (r) => r.object_id)];
-  const maneuverIds = [...mapIterable(store.iterateManeuvers(), (r) => r.maneuver_id)];
+  const cdmIds = store.cdmIds();
+  const objectIds = store.objectIds();
+  const maneuverIds = store.maneuverIds();
   const send = (message: TableMessage | undefined) => (message && goesTo(message, peer, store) ? message : undefined);
   for (const id of cdmIds) {
     const record = store.getCdm(id);
@@ -39,8 +39,4 @@ function goesTo(message: TableMessage, peer: Neighbour, store: Store): boolean {
 
 function* present(...messages: (TableMessage | undefined)[]): Generator<TableMessage> {
   for (const m of messages) if (m) yield m;
-}
-
-function* mapIterable<T, U>(items: Iterable<T>, map: (item: T) => U): Generator<U> {
-  for (const item of items) yield map(item);
 }

@@ -5,6 +5,10 @@ import { MemoryAuditStore } from './audit.js';
 import { cdmMatches, compareCdms } from './cdm-query.js';
 import type { CdmQuery, ManeuverQuery, ObjectQuery, Page, Paged, Store, StoredPeer } from './store.js';
 
+function active(record: { status: string } | undefined): number {
+  return record?.status === 'active' ? 1 : 0;
+}
+
 function page<T>(items: T[], p: Page): Paged<T> {
   return { items: items.slice(p.offset, p.offset + p.limit), total: items.length };
 }
@@ -17,12 +21,16 @@ export class MemoryStore implements Store {
   private readonly objects = new Map<string, ObjectRecord>();
   private readonly maneuvers = new Map<string, ManeuverRecord>();
   private readonly peers = new Map<string, StoredPeer>();
+  /** Kept on every write, so that health checks and metrics scrapes do not walk the table. */
+  private activeCdms = 0;
+  private activeObjects = 0;
 
   getCdm(id: string): CdmRecord | undefined {
     return this.cdms.get(id);
   }
 
   putCdm(record: CdmRecord): void {
+    this.activeCdms += active(record) - active(this.cdms.get(record.cdm_id));
     this.cdms.set(record.cdm_id, record);
   }
 
@@ -33,9 +41,7 @@ export class MemoryStore implements Store {
   }
 
   countActiveCdms(): number {
-    let n = 0;
-    for (const r of this.cdms.values()) if (r.status === 'active') n++;
-    return n;
+    return this.activeCdms;
   }
 
   activeCdmIdsForObject(objectId: string): string[] {
@@ -52,6 +58,7 @@ export class MemoryStore implements Store {
   }
 
   putObject(record: ObjectRecord): void {
+    this.activeObjects += active(record) - active(this.objects.get(record.object_id));
     this.objects.set(record.object_id, record);
   }
 
@@ -68,9 +75,7 @@ export class MemoryStore implements Store {
   }
 
   countActiveObjects(): number {
-    let n = 0;
-    for (const r of this.objects.values()) if (r.status === 'active') n++;
-    return n;
+    return this.activeObjects;
   }
 
   getManeuver(id: string): ManeuverRecord | undefined {
@@ -87,6 +92,18 @@ export class MemoryStore implements Store {
     );
     matching.sort((a, b) => compareStrings(a.maneuver_id, b.maneuver_id));
     return page(matching, query);
+  }
+
+  cdmIds(): string[] {
+    return [...this.cdms.keys()];
+  }
+
+  objectIds(): string[] {
+    return [...this.objects.keys()];
+  }
+
+  maneuverIds(): string[] {
+    return [...this.maneuvers.keys()];
   }
 
   iterateCdms(): Iterable<CdmRecord> {
@@ -126,6 +143,7 @@ export class MemoryStore implements Store {
     let n = 0;
     for (const [id, r] of this.objects) {
       if (compareTimestamps(r.received_at, changedBefore) < 0) {
+        this.activeObjects -= active(r);
         this.objects.delete(id);
         n++;
       }

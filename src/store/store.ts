@@ -69,7 +69,12 @@ export interface Store {
   putManeuver(record: ManeuverRecord): void;
   queryManeuvers(query: ManeuverQuery): Paged<ManeuverRecord>;
 
-  /** Every record, for a full table sync; streamed so that a large table is not copied. */
+  /** The keys of every record, oldest first (a full sync reads each record when its turn comes). */
+  cdmIds(): string[];
+  objectIds(): string[];
+  maneuverIds(): string[];
+
+  /** Every record; streamed so that a large table is not copied. */
   iterateCdms(): Iterable<CdmRecord>;
   iterateObjects(): Iterable<ObjectRecord>;
   iterateManeuvers(): Iterable<ManeuverRecord>;

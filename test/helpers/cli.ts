@@ -31,6 +31,8 @@ export interface RunningNode {
   url: string;
   output(): string;
   stop(signal?: NodeJS.Signals): Promise<number | null>;
+  /** The exit code, once the process has ended on its own (or after a signal already sent). */
+  exited(): Promise<number | null>;
 }
 
 /** Starts `spacecomms start` as a child process and resolves once its log says where it listens. */
@@ -58,6 +60,11 @@ export async function startCli(args: string[], env: Record<string, string | unde
     child,
     url,
     output: () => stdout + stderr,
+    async exited() {
+      if (child.exitCode !== null) return child.exitCode;
+      const [code] = (await once(child, 'exit')) as [number | null];
+      return code;
+    },
     async stop(signal: NodeJS.Signals = 'SIGTERM') {
       if (child.exitCode !== null) return child.exitCode;
       child.kill(signal);

@@ -204,6 +204,9 @@ describe.each(kinds)('Store contract: $name', (kind) => {
     expect(store.getCdm('C-05')?.status).toBe('withdrawn');
     expect([...store.iterateManeuvers()].map((m) => m.maneuver_id)).toEqual(['M-1']);
     expect([...store.iterateObjects()]).toEqual([]);
+    expect(store.cdmIds()).toEqual(ids(records));
+    expect(store.maneuverIds()).toEqual(['M-1']);
+    expect(store.objectIds()).toEqual([]);
   });
 
   it('iterates more records than one chunk', () => {

@@ -5,6 +5,7 @@ class FakeTransactions implements TransactionControl {
   active = false;
   log: string[] = [];
   failNextCommit: Error | undefined;
+  sync: (() => Promise<void>) | undefined;
 
   begin(): void {
     this.active = true;
@@ -110,6 +111,35 @@ describe('GroupCommit', () => {
     batch.write(() => tx.log.push('w3'));
     await second;
     expect(tx.log).toEqual(['BEGIN', 'w1', 'COMMIT', 'BEGIN', 'w2', 'w3', 'COMMIT']);
+  });
+
+  it('acknowledges a batch only after its sync, and a late durable() waits for that sync too', async () => {
+    const tx = new FakeTransactions();
+    let finishSync: () => void = () => undefined;
+    tx.sync = () => {
+      tx.log.push('SYNC');
+      return new Promise<void>((resolve) => (finishSync = resolve));
+    };
+    const batch = new GroupCommit(tx);
+    let acknowledged = false;
+    batch.write(() => tx.log.push('w1'));
+    const waiter = batch.durable().then(() => (acknowledged = true));
+    await nextTurn();
+    expect(tx.log).toEqual(['BEGIN', 'w1', 'COMMIT', 'SYNC']);
+    const late = batch.durable();
+    expect(acknowledged).toBe(false);
+    finishSync();
+    await Promise.all([waiter, late]);
+    expect(acknowledged).toBe(true);
+  });
+
+  it('rejects the waiters of a batch whose sync fails', async () => {
+    const tx = new FakeTransactions();
+    tx.sync = () => Promise.reject(new Error('EIO: fdatasync'));
+    const batch = new GroupCommit(tx);
+    batch.write(() => 1);
+    await expect(batch.durable()).rejects.toThrow('EIO: fdatasync');
+    expect(batch.lastError()?.message).toBe('EIO: fdatasync');
   });
 
   it('commits at once on flush()', () => {

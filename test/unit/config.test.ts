@@ -43,6 +43,7 @@ describe('configuration defaults', () => {
         rate_limit: { messages_per_second: 5000, burst: 10000 },
         queue_max_messages: 10000,
         max_in_flight: 4,
+        sync_in_flight: 16,
         request_timeout_seconds: 10,
         shutdown_drain_seconds: 5,
         reconnect_min_seconds: 1,

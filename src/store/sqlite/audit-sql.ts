@@ -27,8 +27,19 @@ CREATE INDEX peer_events_peer ON peer_events (peer, seq);
 CREATE INDEX peer_events_time ON peer_events (time_key);
 `;
 
-/** The audit trail in the store's database, written in the store's group commits. */
+const FLUSH_INTERVAL_MS = 200;
+
+type Row = { kind: 'entry'; entry: AuditEntry } | { kind: 'event'; event: PeerEvent };
+
+/**
+ * The audit trail in the store's database. Entries join a batch of table writes when one
+ * is open; otherwise they wait (at most FLUSH_INTERVAL_MS) and are written together, so
+ * that recording an acknowledgement never costs a COMMIT of its own. Reads write what
+ * waits first.
+ */
 export class SqliteAuditStore implements AuditStore {
+  private waiting: Row[] = [];
+  private timer: NodeJS.Timeout | undefined;
   private readonly insert;
   private readonly insertEvent;
   private readonly history;
@@ -47,10 +58,32 @@ export class SqliteAuditStore implements AuditStore {
   }
 
   append(entry: AuditEntry): void {
-    this.batch.write(() => this.insert.run(timestampKey(entry.time), entry.peer, entry.message_id, JSON.stringify(entry)));
+    this.enqueue({ kind: 'entry', entry });
+  }
+
+  /** Writes what waits into the current batch (opening one if needed). */
+  flush(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    if (this.waiting.length === 0) return;
+    const rows = this.waiting;
+    this.waiting = [];
+    this.batch.write(() => {
+      for (const row of rows) {
+        if (row.kind === 'entry') this.insert.run(timestampKey(row.entry.time), row.entry.peer, row.entry.message_id, JSON.stringify(row.entry));
+        else this.insertEvent.run(timestampKey(row.event.time), row.event.peer, JSON.stringify(row.event));
+      }
+    });
+  }
+
+  private enqueue(row: Row): void {
+    this.waiting.push(row);
+    if (this.batch.pending()) return this.flush();
+    this.timer ??= setTimeout(() => this.flush(), FLUSH_INTERVAL_MS).unref();
   }
 
   query(query: AuditQuery): Paged<AuditEntry> {
+    this.flush();
     const clauses: string[] = [];
     const params: (string | number)[] = [];
     const condition = (clause: string, value: string) => {
@@ -70,14 +103,16 @@ export class SqliteAuditStore implements AuditStore {
   }
 
   appendPeerEvent(event: PeerEvent): void {
-    this.batch.write(() => this.insertEvent.run(timestampKey(event.time), event.peer, JSON.stringify(event)));
+    this.enqueue({ kind: 'event', event });
   }
 
   peerHistory(peer: string, limit: number): PeerEvent[] {
+    this.flush();
     return this.history.all(peer, limit).map((text) => parseStored<PeerEvent>(text));
   }
 
   purge(before: string): number {
+    this.flush();
     const key = timestampKey(before);
     return this.batch.write(() => this.purgeEntries.run(key).changes + this.purgeEvents.run(key).changes);
   }

@@ -6,6 +6,11 @@ export interface TransactionControl {
   commit(): void;
   rollback(): void;
   inTransaction(): boolean;
+  /**
+   * Makes everything committed so far durable (fdatasync of the write-ahead log, off the
+   * event loop). Without it, COMMIT itself must be durable.
+   */
+  sync?(): Promise<void>;
 }
 
 interface Waiter {
@@ -34,6 +39,8 @@ export class GroupCommit {
   private scheduled: { cancel(): void } | undefined;
   private failure: Error | undefined;
   private lastCommitAt = -Infinity;
+  /** The sync of the last committed batch, for a durable() that finds no batch open. */
+  private lastSync: Promise<void> = Promise.resolve();
   private readonly coalesceMs: number;
   private readonly busyWindowMs: number;
   private readonly now: () => number;
@@ -64,7 +71,7 @@ export class GroupCommit {
    * commit failed. With nothing pending it settles at once, rejecting if the last batch failed.
    */
   durable(): Promise<void> {
-    if (!this.batchOpen) return this.failure ? Promise.reject(this.failure) : Promise.resolve();
+    if (!this.batchOpen) return this.failure ? Promise.reject(this.failure) : this.lastSync;
     return new Promise<void>((resolve, reject) => this.waiters.push({ resolve, reject }));
   }
 
@@ -84,7 +91,21 @@ export class GroupCommit {
       return;
     }
     this.failure = undefined;
-    for (const w of waiters) w.resolve();
+    if (!this.tx.sync) {
+      for (const w of waiters) w.resolve();
+      return;
+    }
+    const synced = this.tx.sync();
+    this.lastSync = synced;
+    synced.then(
+      () => {
+        for (const w of waiters) w.resolve();
+      },
+      (error: unknown) => {
+        this.failure = toError(error);
+        for (const w of waiters) w.reject(this.failure);
+      },
+    );
   }
 
   /** The error of the most recent batch if it failed; cleared by the next successful commit. */

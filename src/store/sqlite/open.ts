@@ -118,16 +118,17 @@ function verifyReadable(db: Database.Database, file: string): void {
 }
 
 /**
- * WAL lets readers (API queries, backups) run while a batch is written. `synchronous = FULL`
- * fsyncs the log at every COMMIT: with NORMAL, WAL mode may lose the last commits on power
- * loss, which would break "a write is acknowledged only once it is durable".
+ * WAL lets readers (API queries, backups) run while a batch is written. `synchronous =
+ * NORMAL` keeps fsync out of COMMIT, which runs on the event loop; durability before an
+ * acknowledgement comes from `WalSync`, which flushes the log off the event loop before
+ * `durable()` resolves (see wal-sync.ts).
  */
 function configureDurability(db: Database.Database, file: string): void {
   const mode: unknown = db.pragma('journal_mode = WAL', { simple: true });
   if (mode !== 'wal') {
     throw new SqliteStoreOpenError('not_wal', `${file}: SQLite refused write-ahead logging (journal mode is ${String(mode)})`);
   }
-  db.pragma('synchronous = FULL');
+  db.pragma('synchronous = NORMAL');
   db.pragma('trusted_schema = OFF');
   // Up to 64 MiB of page cache, allocated as used: ten indexes on random keys make a small cache thrash.
   db.pragma('cache_size = -65536');

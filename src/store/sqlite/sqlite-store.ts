@@ -5,6 +5,7 @@ import type { CdmQuery, ManeuverQuery, ObjectQuery, Page, Paged, Store, StoredPe
 import { CANDIDATE_MAX, chooseCdmAccess, cdmCountSql, cdmPageSql, cdmTombstoneCountSql, needsBody, type SqlText, type SqlValue } from './cdm-sql.js';
 import { SqliteAuditStore } from './audit-sql.js';
 import { Checkpointer } from './checkpointer.js';
+import { WalSync } from './wal-sync.js';
 import { toError } from './errors.js';
 import { GroupCommit } from './group-commit.js';
 import { cdmRow, maneuverRow, objectRow, parseStored, peerRow } from './rows.js';
@@ -40,6 +41,7 @@ export class SqliteStore implements Store {
   private readonly batch: GroupCommit;
   private closed = false;
   private readonly checkpointer: Checkpointer;
+  private readonly walSync: WalSync;
 
   constructor(
     private readonly db: Database,
@@ -47,6 +49,7 @@ export class SqliteStore implements Store {
     private readonly candidateMax = CANDIDATE_MAX,
   ) {
     this.statements = prepareStatements(db);
+    this.walSync = new WalSync(`${file}-wal`);
     this.dynamic = new StatementCache(db);
     const s = this.statements;
     this.batch = new GroupCommit({
@@ -54,6 +57,7 @@ export class SqliteStore implements Store {
       commit: () => s.commit.run(),
       rollback: () => s.rollback.run(),
       inTransaction: () => db.inTransaction,
+      sync: () => this.walSync.sync(),
     });
     this.audit = new SqliteAuditStore(db, this.batch);
     // Checkpoints happen in a worker thread; the log file shrinks back to 64 MiB after each reset.
@@ -163,6 +167,18 @@ export class SqliteStore implements Store {
     return this.batch.write(() => this.statements.purgeObjects.run(key).changes);
   }
 
+  cdmIds(): string[] {
+    return this.statements.cdmIds.all() as string[];
+  }
+
+  objectIds(): string[] {
+    return this.statements.objectIds.all() as string[];
+  }
+
+  maneuverIds(): string[] {
+    return this.statements.maneuverIds.all() as string[];
+  }
+
   listPeers(): StoredPeer[] {
     return this.statements.listPeers.all().map((text) => parseStored<StoredPeer>(text));
   }
@@ -189,9 +205,12 @@ export class SqliteStore implements Store {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.audit.flush();
     const hadPending = this.batch.pending();
     this.batch.flush();
     const failure = hadPending ? this.batch.lastError() : undefined;
+    await this.batch.durable().catch(() => undefined);
+    await this.walSync.close();
     await this.checkpointer.stop();
     try {
       this.db.pragma('optimize');

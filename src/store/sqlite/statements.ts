@@ -41,6 +41,9 @@ export function prepareStatements(db: Database) {
         "SELECT seq FROM cdms WHERE status = 'active' AND tca_key < ? ORDER BY seq LIMIT ?) ORDER BY seq",
     ).pluck(),
     purgeWithdrawnCdms: p("DELETE FROM cdms WHERE status = 'withdrawn' AND received_key < ?"),
+    cdmIds: p('SELECT cdm_id FROM cdms ORDER BY seq').pluck(),
+    objectIds: p('SELECT object_id FROM objects ORDER BY seq').pluck(),
+    maneuverIds: p('SELECT maneuver_id FROM maneuvers ORDER BY seq').pluck(),
     cdmChunk: p('SELECT seq, record FROM cdms WHERE seq > ? ORDER BY seq LIMIT ?').raw(),
 
     getObject: p('SELECT record FROM objects WHERE object_id = ?').pluck(),
