@@ -155,6 +155,36 @@ describe('peers over mutual TLS', () => {
   });
 });
 
+describe('certificate rotation', () => {
+  it('a reload makes new connections use the new certificate', async () => {
+    const { SpaceCommsNode } = await import('../../src/node.js');
+    const { configFrom } = await import('../helpers/node.js');
+    const path = join(dir, 'rotate.yaml');
+    const yamlFor = (pair: { cert: string; key: string }) => `${tlsYaml('rotating', pair, certs.ca)}storage: { type: memory }\nlogging: { level: error }\n`;
+    writeFileSync(path, yamlFor(certs.nodeA));
+    const node = new SpaceCommsNode(configFrom(yamlFor(certs.nodeA)), { configPath: path });
+    const url = await node.start();
+    const served = async () => {
+      const socket = await new Promise<tls.TLSSocket>((resolve, reject) => {
+        const s = tls.connect({ host: '127.0.0.1', port: Number(new URL(url).port), servername: 'localhost', ca: certs.read(certs.ca), cert: certs.read(certs.client.cert), key: certs.read(certs.client.key) }, () => resolve(s));
+        s.on('error', reject);
+      });
+      const cn = socket.getPeerCertificate().subject.CN;
+      socket.destroy();
+      return cn;
+    };
+    try {
+      expect(await served()).toBe('node-a');
+      writeFileSync(path, yamlFor(certs.nodeB));
+      const result = await node.reload();
+      expect(result).toEqual({ ok: true, changes: ['TLS certificates replaced'] });
+      expect(await served()).toBe('node-b');
+    } finally {
+      await node.stop();
+    }
+  });
+});
+
 describe('start-up and validate-config with bad certificates', () => {
   function config(pair: { cert: string; key: string }): string {
     const path = join(dir, `bad-${Math.random().toString(36).slice(2)}.yaml`);
