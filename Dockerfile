@@ -27,6 +27,7 @@ USER 1000:1000
 EXPOSE 8080
 VOLUME ["/var/lib/spacecomms"]
 # 200 means healthy or degraded (no peer connected yet); 503 means the store cannot be written.
+# With server.tls.enabled, point the check at https:// (and, with require_client_cert, give it a client certificate).
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:8080/health').then((r) => process.exit(r.status === 200 ? 0 : 1), () => process.exit(1))"]
 ENTRYPOINT ["spacecomms"]
