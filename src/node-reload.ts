@@ -12,6 +12,7 @@ const RESTART_ONLY: readonly (readonly string[])[] = [
   ['api', 'max_json_depth'],
   ['storage', 'type'],
   ['storage', 'file_path'],
+  ['storage', 'cleanup', 'interval_minutes'],
   ['logging', 'format'],
   ['logging', 'output'],
   ['protocol', 'seen_cache_size'],
