@@ -15,7 +15,3 @@ export function timestampKey(ts: string): string {
   const fraction = (match[2] ?? '').padEnd(9, '0').slice(0, 9);
   return `${match[1]}.${fraction}`;
 }
-
-export function toMillis(ts: string): number {
-  return Date.parse(ts);
-}

@@ -106,7 +106,6 @@ export const PAYLOAD_SCHEMAS = {
 } as const satisfies Record<string, TSchema>;
 
 export type MessageType = keyof typeof PAYLOAD_SCHEMAS;
-export const MESSAGE_TYPES = Object.keys(PAYLOAD_SCHEMAS) as MessageType[];
 
 export type HelloPayload = Static<typeof HelloPayload>;
 export type HeartbeatPayload = Static<typeof HeartbeatPayload>;

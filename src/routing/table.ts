@@ -19,22 +19,6 @@ export function isTableMessage(envelope: Envelope): envelope is TableMessage {
   return (TABLE_MESSAGE_TYPES as readonly string[]).includes(envelope.message_type);
 }
 
-/** The key of the record a message is about, e.g. `cdm:CDM-1`. */
-export function recordKey(message: TableMessage): string {
-  switch (message.message_type) {
-    case 'CDM_ANNOUNCE':
-      return `cdm:${message.payload.cdm.cdm_id}`;
-    case 'CDM_WITHDRAW':
-      return `cdm:${message.payload.cdm_id}`;
-    case 'OBJECT_STATE_ANNOUNCE':
-    case 'OBJECT_STATE_WITHDRAW':
-      return `object:${message.payload.object_id}`;
-    case 'MANEUVER_INTENT':
-    case 'MANEUVER_STATUS':
-      return `maneuver:${message.payload.maneuver_id}`;
-  }
-}
-
 /** Whether the table holds any record under the key the message is about. */
 export function holdsRecord(store: Store, message: TableMessage): boolean {
   switch (message.message_type) {
