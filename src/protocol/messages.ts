@@ -116,8 +116,6 @@ export type ObjectStateWithdrawPayload = Static<typeof ObjectStateWithdrawPayloa
 export type ManeuverIntentPayload = Static<typeof ManeuverIntentPayload>;
 export type ManeuverStatusPayload = Static<typeof ManeuverStatusPayload>;
 export type ErrorPayload = Static<typeof ErrorPayload>;
-export type CdmWithdrawReason = (typeof CDM_WITHDRAW_REASONS)[number];
-export type ObjectWithdrawReason = (typeof OBJECT_WITHDRAW_REASONS)[number];
 export type ManeuverStatus = (typeof MANEUVER_STATUSES)[number];
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
