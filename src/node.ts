@@ -223,7 +223,7 @@ export class SpaceCommsNode {
     if (tls.material && tlsChanged) {
       this.tls = tls.material;
       (this.server?.server as unknown as { setSecureContext?(options: object): void } | undefined)?.setSecureContext?.(tls.material);
-      await this.peers.refreshTransports();
+      this.peers.refreshTransports();
     }
     const peers = await this.peers.reconcile(config.peers);
     const changes = [

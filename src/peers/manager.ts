@@ -89,7 +89,7 @@ export class PeerManager implements PeerDirectory, Neighbours {
       this.sessions.delete(id);
       await session?.stop();
     }
-    for (const peer of diff.changed) await this.sessions.get(peer.peer_id)?.redefine(peer);
+    for (const peer of diff.changed) this.sessions.get(peer.peer_id)?.redefine(peer);
     for (const peer of diff.added) {
       const session = new PeerSession(peer, this.deps);
       this.sessions.set(peer.peer_id, session);
@@ -99,8 +99,8 @@ export class PeerManager implements PeerDirectory, Neighbours {
   }
 
   /** New TLS material for every peer reached over https (reload). */
-  async refreshTransports(): Promise<void> {
-    for (const session of this.sessions.values()) if (session.peer.address.startsWith('https:')) await session.refreshTransport();
+  refreshTransports(): void {
+    for (const session of this.sessions.values()) if (session.peer.address.startsWith('https:')) session.refreshTransport();
   }
 
   /** New rate limits for every session (reload). */

@@ -115,11 +115,11 @@ export class PeerSession {
   }
 
   /** A changed definition (token, policies, TLS) keeps the session; a new address starts a new one. */
-  async redefine(peer: PeerDefinition): Promise<void> {
+  redefine(peer: PeerDefinition): void {
     const addressChanged = peer.address !== this.peer.address;
     const tlsChanged = JSON.stringify(peer.tls ?? null) !== JSON.stringify(this.peer.tls ?? null);
     this.peer = peer;
-    if (addressChanged || tlsChanged) await this.refreshTransport();
+    if (addressChanged || tlsChanged) this.refreshTransport();
     if (addressChanged) {
       this.lose('peer address changed');
       void this.connect();
@@ -127,10 +127,11 @@ export class PeerSession {
   }
 
   /** New connections with the current TLS material; requests in flight finish on the old ones. */
-  async refreshTransport(): Promise<void> {
+  refreshTransport(): void {
     const old = this.transport;
     this.transport = this.deps.transport(this.peer, () => this.peer.auth_token);
-    await old.retire();
+    // Not awaited: a slow request on the old connections must not hold up a reload.
+    old.retire().catch(() => undefined);
   }
 
   enqueue(message: TableMessage): void {
