@@ -54,17 +54,23 @@ export class InboundHandler {
   /** Section 2: the neighbour by its node-id header (or, without one, by its token), and its token checked. */
   authenticate(credentials: Credentials): { ok: true; session: PeerSession } | { ok: false; reply: InboundReply } {
     const session = credentials.nodeId !== undefined ? this.deps.manager.session(credentials.nodeId) : this.byToken(credentials.bearer);
-    let reason: string | undefined;
-    if (!session) reason = credentials.nodeId !== undefined ? 'unknown peer' : 'no node id and no matching token';
-    else if (session.peer.auth_token !== undefined && (credentials.bearer === undefined || !secretsEqual(credentials.bearer, session.peer.auth_token))) {
-      reason = credentials.bearer === undefined ? 'no bearer token' : 'wrong token';
+    if (!session) {
+      const reason = credentials.nodeId !== undefined ? 'unknown peer' : 'no node id and no matching token';
+      return { ok: false, reply: this.refuseAuthentication(credentials, 401, reason) };
     }
-    else reason = this.certificateProblem(session, credentials);
-    if (!session || reason !== undefined) return { ok: false, reply: this.refuseAuthentication(credentials, 401, reason ?? 'unknown peer') };
+    const reason = this.tokenProblem(session, credentials) ?? this.certificateProblem(session, credentials);
+    if (reason !== undefined) return { ok: false, reply: this.refuseAuthentication(credentials, 401, reason) };
     if (session.peer.allowed_networks && !new AllowList(session.peer.allowed_networks).allows(credentials.address)) {
       return { ok: false, reply: this.refuseAuthentication(credentials, 403, `address ${credentials.address} is not in peers[].allowed_networks`) };
     }
     return { ok: true, session };
+  }
+
+  private tokenProblem(session: PeerSession, credentials: Credentials): string | undefined {
+    const expected = session.peer.auth_token;
+    if (expected === undefined) return undefined;
+    if (credentials.bearer === undefined) return 'no bearer token';
+    return secretsEqual(credentials.bearer, expected) ? undefined : 'wrong token';
   }
 
   /** With TLS, a peer whose configuration names its certificate must present a certificate with that name. */
