@@ -31,6 +31,18 @@ export class AllowList {
   }
 }
 
+const lists = new WeakMap<readonly string[], AllowList>();
+
+/** The allow list of a configuration's network list, built once per list (a reload brings a new one). */
+export function allowListFor(networks: readonly string[]): AllowList {
+  let list = lists.get(networks);
+  if (!list) {
+    list = new AllowList(networks);
+    lists.set(networks, list);
+  }
+  return list;
+}
+
 /** The first entry of a list that is not a valid address or network, for configuration checks. */
 export function invalidNetwork(networks: readonly string[]): string | undefined {
   for (const network of networks) {

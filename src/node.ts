@@ -298,6 +298,7 @@ function delay(ms: number): Promise<void> {
 }
 
 function sameTls(a: TlsMaterial, b: TlsMaterial | undefined): boolean {
-  return b !== undefined && a.cert.equals(b.cert) && a.key.equals(b.key) && (a.ca?.equals(b.ca ?? Buffer.alloc(0)) ?? b.ca === undefined);
+  const same = (x: Buffer | undefined, y: Buffer | undefined) => (x === undefined || y === undefined ? x === y : x.equals(y));
+  return b !== undefined && same(a.cert, b.cert) && same(a.key, b.key) && same(a.ca, b.ca);
 }
 

@@ -1,17 +1,4 @@
-import { AllowList } from '../allow-list.js';
 import { TokenBucket } from '../peers/rate-limit.js';
-
-const lists = new WeakMap<readonly string[], AllowList>();
-
-/** The allow list of a configuration's network list, built once per list (a reload brings a new one). */
-export function allowListFor(networks: readonly string[]): AllowList {
-  let list = lists.get(networks);
-  if (!list) {
-    list = new AllowList(networks);
-    lists.set(networks, list);
-  }
-  return list;
-}
 
 /** One token bucket per API client (token id, or address without auth), created on first use. */
 export class ClientRateLimiter {

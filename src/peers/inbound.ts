@@ -11,7 +11,7 @@ import type { Router } from '../routing/router.js';
 import { isTableMessage } from '../routing/table.js';
 import { secretsEqual } from '../secrets.js';
 import type { Store } from '../store/store.js';
-import { AllowList } from '../allow-list.js';
+import { allowListFor } from '../allow-list.js';
 import type { AuditTrail } from './audit-trail.js';
 import type { PeerManager } from './manager.js';
 import type { PeerSession } from './session.js';
@@ -60,7 +60,7 @@ export class InboundHandler {
     }
     const reason = this.tokenProblem(session, credentials) ?? this.certificateProblem(session, credentials);
     if (reason !== undefined) return { ok: false, reply: this.refuseAuthentication(credentials, 401, reason) };
-    if (session.peer.allowed_networks && !new AllowList(session.peer.allowed_networks).allows(credentials.address)) {
+    if (session.peer.allowed_networks && !allowListFor(session.peer.allowed_networks).allows(credentials.address)) {
       return { ok: false, reply: this.refuseAuthentication(credentials, 403, `address ${credentials.address} is not in peers[].allowed_networks`) };
     }
     return { ok: true, session };
@@ -99,6 +99,11 @@ export class InboundHandler {
     const reply = this.error('RATE_LIMITED', 'rate limit exceeded; retry later');
     this.deps.audit.received(session.id, undefined, { decision: 'refused', code: 'RATE_LIMITED' });
     return { ...reply, headers: { 'retry-after': String(session.bucket.retryAfterSeconds()) } };
+  }
+
+  /** An unexpected failure while handling a message: 500 INTERNAL_ERROR, never a stack trace. */
+  internalError(): InboundReply {
+    return this.error('INTERNAL_ERROR', 'internal error');
   }
 
   /** A body that is not JSON, too large or of another type. */

@@ -39,7 +39,7 @@ export function registerProtocolRoute(app: FastifyInstance, ctx: ApiContext): vo
       const status = err.statusCode === 413 || err.code === 'FST_ERR_CTP_BODY_TOO_LARGE' ? 413 : err.statusCode === 415 ? 415 : 400;
       if (!(err instanceof ApiError) && (err.statusCode ?? 500) >= 500) {
         request.log.error({ err }, 'peer message failed');
-        return send(reply, { ...ctx.protocol.malformed(500, 'internal error'), status: 500 });
+        return send(reply, ctx.protocol.internalError());
       }
       return send(reply, ctx.protocol.malformed(status, err.message));
     },
