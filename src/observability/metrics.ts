@@ -19,7 +19,10 @@ export class Metrics {
   readonly heartbeatLatency: Gauge<'peer'>;
   private readonly window: { at: number; messages: number; errors: number }[] = [];
 
-  constructor(sources: MetricsSources, now: () => number = Date.now) {
+  constructor(
+    sources: MetricsSources,
+    private readonly now: () => number = Date.now,
+  ) {
     const registers = [this.registry];
     collectDefaultMetrics({ register: this.registry });
     const gauge = (name: string, help: string, read: () => number) =>
@@ -28,7 +31,7 @@ export class Metrics {
     gauge('spacecomms_message_queue_depth', 'Messages waiting in all peer queues', () => sources.queueDepth());
     gauge('spacecomms_cdms_active', 'Active (not withdrawn) CDMs in the table', () => sources.cdmsActive());
     gauge('spacecomms_objects_tracked', 'Active objects in the table', () => sources.objectsTracked());
-    gauge('spacecomms_error_rate', 'Errors divided by messages over the last 5 minutes', () => this.errorRate(now()));
+    gauge('spacecomms_error_rate', 'Errors divided by messages over the last 5 minutes', () => this.errorRate(this.now()));
     this.heartbeatLatency = new Gauge({ name: 'spacecomms_heartbeat_latency_ms', help: 'Round-trip time of the last heartbeat', labelNames: ['peer'], registers });
     this.messagesReceived = new Counter({ name: 'spacecomms_messages_received_total', help: 'Messages received', labelNames: ['type', 'peer'], registers });
     this.messagesSent = new Counter({ name: 'spacecomms_messages_sent_total', help: 'Messages sent', labelNames: ['type', 'peer'], registers });
@@ -39,10 +42,7 @@ export class Metrics {
       buckets: [0.5, 1, 2, 5, 10, 25, 50, 100, 250, 500, 1000, 2500],
       registers,
     });
-    this.now = now;
   }
-
-  private readonly now: () => number;
 
   countMessage(): void {
     this.bucket().messages++;
