@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { Cdm } from '../../src/protocol/cdm.js';
 import type { Envelope } from '../../src/protocol/envelope.js';
+import { rebaseTimes } from './clock.js';
 
 export const FIXTURES = new URL('../fixtures/', import.meta.url);
 
@@ -8,8 +9,9 @@ export function fixtureText(path: string): string {
   return readFileSync(new URL(path, FIXTURES), 'utf8');
 }
 
+/** A JSON fixture with its times moved so that its day is yesterday (see `rebaseTimes`). */
 export function fixtureJson<T>(path: string): T {
-  return JSON.parse(fixtureText(path)) as T;
+  return rebaseTimes(JSON.parse(fixtureText(path)) as T);
 }
 
 export function sampleCdmEnvelope(): Envelope<'CDM_ANNOUNCE'> {

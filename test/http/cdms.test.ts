@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sampleCdm } from '../helpers/fixtures.js';
 import { ADMIN_TOKEN, AUTH_YAML, READ_TOKEN, WRITE_TOKEN, http, startTestNode, type TestNode } from '../helpers/node.js';
+import { isoDay } from '../helpers/clock.js';
 
 let t: TestNode;
 beforeAll(async () => {
@@ -25,10 +26,10 @@ describe('POST /cdm', () => {
   });
 
   it('accepts a newer version and refuses other content that is not newer with 409', async () => {
-    await post(sampleCdm({ cdm_id: 'CDM-C', creation_date: '2026-11-27T05:00:00.000Z' }));
-    const newer = await post(sampleCdm({ cdm_id: 'CDM-C', creation_date: '2026-11-27T06:00:00.000Z', miss_distance_m: 150 }));
+    await post(sampleCdm({ cdm_id: 'CDM-C', creation_date: isoDay(-1, '05:00:00.000') }));
+    const newer = await post(sampleCdm({ cdm_id: 'CDM-C', creation_date: isoDay(-1, '06:00:00.000'), miss_distance_m: 150 }));
     expect(newer.status).toBe(201);
-    const older = await post(sampleCdm({ cdm_id: 'CDM-C', creation_date: '2026-11-27T05:30:00.000Z', miss_distance_m: 10 }));
+    const older = await post(sampleCdm({ cdm_id: 'CDM-C', creation_date: isoDay(-1, '05:30:00.000'), miss_distance_m: 10 }));
     expect(older.status).toBe(409);
     expect(older.json.error).toBe('conflict');
     const held = await http(t.url, 'GET', '/cdms/CDM-C', { token: READ_TOKEN });
@@ -76,10 +77,10 @@ describe('POST /cdm', () => {
 
 describe('GET /cdms', () => {
   beforeAll(async () => {
-    const base = { creation_date: '2026-11-27T00:00:00.000Z' };
-    await post(sampleCdm({ ...base, cdm_id: 'L-1', tca: '2026-12-01T00:00:00.000Z', collision_probability: 1e-3, miss_distance_m: 50 }));
-    await post(sampleCdm({ ...base, cdm_id: 'L-2', tca: '2026-12-03T00:00:00.000Z', collision_probability: 1e-6, miss_distance_m: 900 }));
-    const cdm3 = sampleCdm({ ...base, cdm_id: 'L-3', tca: '2026-12-02T00:00:00.000Z', collision_probability: 1e-4, miss_distance_m: 300 });
+    const base = { creation_date: isoDay(-1) };
+    await post(sampleCdm({ ...base, cdm_id: 'L-1', tca: isoDay(3), collision_probability: 1e-3, miss_distance_m: 50 }));
+    await post(sampleCdm({ ...base, cdm_id: 'L-2', tca: isoDay(5), collision_probability: 1e-6, miss_distance_m: 900 }));
+    const cdm3 = sampleCdm({ ...base, cdm_id: 'L-3', tca: isoDay(4), collision_probability: 1e-4, miss_distance_m: 300 });
     await post({ ...cdm3, object1: { ...cdm3.object1, object_id: 'OBJ-X', owner_operator: 'Xcorp' } });
   });
 
@@ -102,12 +103,12 @@ describe('GET /cdms', () => {
 
   it('filters by owner, probability and TCA window', async () => {
     expect((await list('owner=Xcorp')).cdms.map((c) => c.cdm_id)).toEqual(['L-3']);
-    const ids = (await list('min_probability=0.0001&tca_from=2026-12-01T00:00:00.000Z&tca_to=2026-12-03T00:00:00.000Z&sort=tca')).cdms.map((c) => c.cdm_id);
+    const ids = (await list(`min_probability=0.0001&tca_from=${isoDay(3)}&tca_to=${isoDay(5)}&sort=tca`)).cdms.map((c) => c.cdm_id);
     expect(ids).toEqual(['L-1', 'L-3']);
   });
 
   it('sorts ascending and, with -, descending, and pages', async () => {
-    const window = 'tca_from=2026-12-01T00:00:00.000Z&tca_to=2026-12-03T00:00:00.000Z';
+    const window = `tca_from=${isoDay(3)}&tca_to=${isoDay(5)}`;
     expect((await list(`${window}&sort=-collision_probability`)).cdms.map((c) => c.cdm_id)).toEqual(['L-1', 'L-3', 'L-2']);
     expect((await list(`${window}&sort=miss_distance_m`)).cdms.map((c) => c.cdm_id)).toEqual(['L-1', 'L-3', 'L-2']);
     const page = await list(`${window}&sort=-tca&limit=1&offset=1`);
@@ -152,7 +153,7 @@ describe('GET and DELETE /cdms/{id}', () => {
     expect((withdrawn.json.cdms as { cdm_id: string }[]).map((c) => c.cdm_id)).toContain('D-2');
     const active = await http(t.url, 'GET', '/cdms?limit=1000', { token: READ_TOKEN });
     expect((active.json.cdms as { cdm_id: string }[]).map((c) => c.cdm_id)).not.toContain('D-2');
-    const revive = await post(sampleCdm({ cdm_id: 'D-2', creation_date: '2030-01-01T00:00:00.000Z' }));
+    const revive = await post(sampleCdm({ cdm_id: 'D-2', creation_date: isoDay(400) }));
     expect(revive.status).toBe(409);
   });
 

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sampleCdm, sampleManeuverIntent, sampleObjectState } from '../helpers/fixtures.js';
 import { ADMIN_TOKEN, AUTH_YAML, READ_TOKEN, WRITE_TOKEN, http, startTestNode, type TestNode } from '../helpers/node.js';
+import { isoDay } from '../helpers/clock.js';
 
 let t: TestNode;
 beforeAll(async () => {
@@ -22,12 +23,12 @@ describe('objects', () => {
     expect(typeof (list.json.objects as { last_updated: unknown }[])[0]?.last_updated).toBe('string');
 
     const one = await http(t.url, 'GET', '/objects/58001', { token: READ_TOKEN });
-    expect(one.json).toMatchObject({ object_id: '58001', epoch: '2026-11-27T06:00:00.000Z', source_node: 'node-rec', active_cdms: ['OBJ-CDM-1'] });
+    expect(one.json).toMatchObject({ object_id: '58001', epoch: isoDay(-1, '06:00:00.000'), source_node: 'node-rec', active_cdms: ['OBJ-CDM-1'] });
     expect(one.json.state_vector).toMatchObject({ x_km: 6921.402 });
   });
 
   it('refuses an older state with 409 and a bad one naming the field', async () => {
-    const older = { ...sampleObjectState(), epoch: '2026-11-01T00:00:00.000Z', object_name: 'OLD' };
+    const older = { ...sampleObjectState(), epoch: isoDay(-27), object_name: 'OLD' };
     expect((await http(t.url, 'POST', '/objects', { token: WRITE_TOKEN, body: older })).status).toBe(409);
     const { epoch: _epoch, ...noEpoch } = sampleObjectState();
     const bad = await http(t.url, 'POST', '/objects', { token: WRITE_TOKEN, body: noEpoch });
@@ -74,7 +75,7 @@ describe('maneuvers', () => {
   it('moves the status forward only', async () => {
     const id = String((await http(t.url, 'POST', '/maneuvers', { token: WRITE_TOKEN, body: intent() })).json.maneuver_id);
     const patch = (body: unknown) => http(t.url, 'PATCH', `/maneuvers/${id}`, { token: WRITE_TOKEN, body });
-    const started = await patch({ status: 'IN_PROGRESS', actual_start: '2026-11-28T22:10:01.000Z' });
+    const started = await patch({ status: 'IN_PROGRESS', actual_start: isoDay(0, '22:10:01.000') });
     expect(started.status).toBe(200);
     expect(started.json).toMatchObject({ maneuver_id: id, status: 'IN_PROGRESS' });
     expect((await patch({ status: 'PLANNED' })).status).toBe(409);

@@ -4,6 +4,7 @@ import { canonicalJson } from '../../src/model/canonical.js';
 import { sampleCdm } from '../helpers/fixtures.js';
 import { link, startNetworkNodes, stopAll, waitFor } from '../helpers/network.js';
 import { WRITE_TOKEN, http, type TestNode } from '../helpers/node.js';
+import { isoDay } from '../helpers/clock.js';
 
 let nodes: TestNode[] = [];
 beforeAll(async () => {
@@ -39,7 +40,7 @@ describe('a full mesh of four', () => {
         for (const o of ops) {
           const node = nodes[o.node] as TestNode;
           if (o.kind === 'announce') {
-            const cdm = sampleCdm({ cdm_id: `${prefix}${o.id}`, creation_date: `2026-11-0${o.day}T00:00:00.000Z`, miss_distance_m: o.miss });
+            const cdm = sampleCdm({ cdm_id: `${prefix}${o.id}`, creation_date: isoDay(o.day - 10), miss_distance_m: o.miss });
             await http(node.url, 'POST', '/cdm', { token: WRITE_TOKEN, body: cdm });
           } else {
             await http(node.url, 'DELETE', `/cdms/${prefix}${o.id}`, { token: WRITE_TOKEN, body: { reason: 'ERROR' } });

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { sampleCdm } from '../helpers/fixtures.js';
 import { holds, link, startNetworkNodes, stopAll, waitFor } from '../helpers/network.js';
 import { WRITE_TOKEN, http, type TestNode } from '../helpers/node.js';
+import { isoDay } from '../helpers/clock.js';
 
 let nodes: TestNode[] = [];
 afterEach(async () => {
@@ -22,7 +23,7 @@ const post = (node: TestNode, id: string, extra: object = {}) => http(node.url, 
 async function marker(from: TestNode, to: TestNode, id: string): Promise<void> {
   await http(from.url, 'POST', '/objects', {
     token: WRITE_TOKEN,
-    body: { object_id: id, object_name: id, object_type: 'DEBRIS', epoch: '2026-11-27T00:00:00.000Z', state_vector: { x_km: 1, y_km: 2, z_km: 3, vx_km_s: 0, vy_km_s: 0, vz_km_s: 0 } },
+    body: { object_id: id, object_name: id, object_type: 'DEBRIS', epoch: isoDay(-1), state_vector: { x_km: 1, y_km: 2, z_km: 3, vx_km_s: 0, vy_km_s: 0, vz_km_s: 0 } },
   });
   await waitFor(`${id} at ${to.config.node.id}`, () => to.node.store.getObject(id));
 }
