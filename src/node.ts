@@ -12,7 +12,7 @@ import { createLogger, type Logger } from './observability/logger.js';
 import { Metrics } from './observability/metrics.js';
 import { AuditTrail } from './peers/audit-trail.js';
 import { InboundHandler } from './peers/inbound.js';
-import { PeerManager } from './peers/manager.js';
+import { GOODBYE_TIMEOUT_MS, PeerManager } from './peers/manager.js';
 import { PeerRegistry, type PeerDefinition } from './peers/registry.js';
 import { PeerTransport } from './peers/transport.js';
 import { runLifecycle } from './routing/lifecycle.js';
@@ -275,6 +275,8 @@ export class SpaceCommsNode {
       await this.closeServer();
       const drainMs = this.config.protocol.shutdown_drain_seconds * 1000;
       if (!(await this.peers.drain(drainMs))) this.logger.warn({ queued: this.peers.queueDepth(), waited_ms: drainMs }, 'peer queues not drained before stop');
+      // PROTOCOL.md section 4: peers mark the session disconnected at once instead of waiting for the timeout.
+      await this.peers.sayGoodbye('node stopping', GOODBYE_TIMEOUT_MS);
       await this.peers.stop();
       await this.store.close();
       this.logger.info('node stopped');

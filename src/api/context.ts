@@ -2,18 +2,12 @@ import type { Config } from '../config/schema.js';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { InboundHandler } from '../peers/inbound.js';
-import type { PeerDefinition, PeerView } from '../peers/registry.js';
+import type { PeerDirectory } from '../peers/directory.js';
 import type { Router } from '../routing/router.js';
 import type { Store } from '../store/store.js';
 import type { TokenAuthenticator } from './auth.js';
 
-/** The peers as the REST API sees them: their state, and changes by an admin. */
-export interface PeerDirectory {
-  views(): PeerView[];
-  connectedCount(): number;
-  add(peer: Omit<PeerDefinition, 'origin'>): boolean;
-  remove(id: string): boolean;
-}
+export type { PeerDirectory } from '../peers/directory.js';
 
 /** What the HTTP layer is given by the composition root; it owns none of it. */
 export interface ApiContext {

@@ -118,6 +118,11 @@ export function peerCommand(): Command {
   withClientOptions(peer.command('list').description('list peers and their sessions')).action(async (_opts, command: Command) => {
     await print(callNode(clientOptions(command), 'GET', 'peers'));
   });
+  withClientOptions(peer.command('sync <id>').description('ask a peer for its full table (route refresh: SYNC_REQUEST, or a new HELLO with a 1.0 peer)')).action(
+    async (id: string, _opts, command: Command) => {
+      await print(callNode(clientOptions(command), 'POST', `peers/${encodeURIComponent(id)}/sync-request`));
+    },
+  );
   withClientOptions(peer.command('remove <id>').description('remove a peer')).action(async (id: string, _opts, command: Command) => {
     await print(callNode(clientOptions(command), 'DELETE', `peers/${encodeURIComponent(id)}`));
   });

@@ -15,6 +15,7 @@ export class Metrics {
   readonly messagesReceived: Counter<'type' | 'peer'>;
   readonly messagesSent: Counter<'type' | 'peer'>;
   readonly errors: Counter<'code'>;
+  readonly messagesRefused: Counter<'peer'>;
   readonly cdmProcessingTime: Histogram;
   readonly heartbeatLatency: Gauge<'peer'>;
   private readonly window: { at: number; messages: number; errors: number }[] = [];
@@ -35,6 +36,12 @@ export class Metrics {
     this.heartbeatLatency = new Gauge({ name: 'spacecomms_heartbeat_latency_ms', help: 'Round-trip time of the last heartbeat', labelNames: ['peer'], registers });
     this.messagesReceived = new Counter({ name: 'spacecomms_messages_received_total', help: 'Messages received', labelNames: ['type', 'peer'], registers });
     this.messagesSent = new Counter({ name: 'spacecomms_messages_sent_total', help: 'Messages sent', labelNames: ['type', 'peer'], registers });
+    this.messagesRefused = new Counter({
+      name: 'spacecomms_messages_refused_total',
+      help: 'Messages a peer refused with 400 INVALID_MESSAGE; dropped, not retried',
+      labelNames: ['peer'],
+      registers,
+    });
     this.errors = new Counter({ name: 'spacecomms_errors_total', help: 'Errors by code', labelNames: ['code'], registers });
     this.cdmProcessingTime = new Histogram({
       name: 'spacecomms_cdm_processing_time_ms',

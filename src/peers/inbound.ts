@@ -135,7 +135,7 @@ export class InboundHandler {
       return this.error('UNSUPPORTED_VERSION', `protocol_version ${envelope.protocol_version} is not supported; this node speaks ${SUPPORTED_VERSIONS.join(', ')}`, envelope.message_id);
     }
     if (envelope.message_type === 'HELLO') return this.hello(envelope, session);
-    if (!session.connected) return this.error('UNAUTHORIZED', 'no session', envelope.message_id);
+    if (!session.established) return this.error('UNAUTHORIZED', 'no session', envelope.message_id);
     return this.inSession(envelope, session);
   }
 
@@ -165,12 +165,30 @@ export class InboundHandler {
       this.deps.logger.warn({ peer: session.id, error_code: envelope.payload.error_code, error: envelope.payload.error_message }, 'peer reported an error');
       return this.accepted(session, envelope, 'accepted');
     }
+    if (envelope.message_type === 'SYNC_REQUEST' || envelope.message_type === 'GOODBYE') return this.sessionMessage(envelope, session);
     if (!isTableMessage(envelope)) return this.error('INVALID_MESSAGE', `${envelope.message_type} is not accepted here`, envelope.message_id);
     const decision = this.deps.router.receive(envelope, { peer_id: session.id, policies: session.peer.policies });
     if (decision.status === 'refused') return this.error('INVALID_MESSAGE', decision.reason, envelope.message_id);
     await this.deps.store.durable();
     if (envelope.message_type === 'CDM_ANNOUNCE') this.deps.metrics.cdmProcessingTime.observe(performance.now() - started);
     return { ...this.accepted(session, envelope, decision.status), ...(decision.status === 'accepted' ? { forwarded: decision.forwardedTo } : {}) };
+  }
+
+  /** 1.1 SYNC_REQUEST and GOODBYE (PROTOCOL.md section 4), taken only when both sides listed the feature. */
+  private sessionMessage(envelope: Envelope<'SYNC_REQUEST' | 'GOODBYE'>, session: PeerSession): InboundReply {
+    const feature = envelope.message_type;
+    if (!session.supports(feature)) {
+      return this.error('INVALID_MESSAGE', `${feature} needs protocol 1.1 with feature ${feature} listed by both sides`, envelope.message_id);
+    }
+    const reason = envelope.payload.reason ?? '';
+    const reply = this.accepted(session, envelope, 'accepted');
+    if (feature === 'SYNC_REQUEST') {
+      this.deps.logger.info({ peer: session.id, reason }, 'full table sync requested by peer');
+      session.syncRequested();
+    } else {
+      session.lose(`peer said goodbye${reason ? `: ${reason}` : ''}`);
+    }
+    return reply;
   }
 
   private accepted(session: PeerSession, envelope: Envelope, status: 'accepted' | 'duplicate' | 'filtered'): InboundReply {

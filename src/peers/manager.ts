@@ -1,9 +1,13 @@
-import type { PeerDirectory } from '../api/context.js';
 import type { PeerEntry } from '../config/schema.js';
+import { policyWidened } from '../routing/policy.js';
 import type { Neighbour, Neighbours } from '../routing/router.js';
 import type { TableMessage } from '../routing/table.js';
+import type { PeerDirectory, SyncRequestOutcome } from './directory.js';
 import type { PeerDefinition, PeerRegistry, PeerView } from './registry.js';
 import { PeerSession, type SessionDeps } from './session.js';
+
+/** How long a GOODBYE may take before the peering is ended anyway. */
+export const GOODBYE_TIMEOUT_MS = 1000;
 
 /** All sessions of a node: the peers directory of the REST API and the neighbours of the router. */
 export class PeerManager implements PeerDirectory, Neighbours {
@@ -48,7 +52,9 @@ export class PeerManager implements PeerDirectory, Neighbours {
 
   connected(): Neighbour[] {
     const out: Neighbour[] = [];
-    for (const s of this.sessions.values()) if (s.connected) out.push({ peer_id: s.id, policies: s.peer.policies });
+    for (const s of this.sessions.values()) {
+      if (s.connected) out.push({ peer_id: s.id, policies: s.peer.policies, ...(s.capabilities ? { capabilities: s.capabilities } : {}) });
+    }
     return out;
   }
 
@@ -64,6 +70,24 @@ export class PeerManager implements PeerDirectory, Neighbours {
     let n = 0;
     for (const s of this.sessions.values()) if (s.connected) n++;
     return n;
+  }
+
+  failingCount(): number {
+    let n = 0;
+    for (const s of this.sessions.values()) if (s.established && s.delivery.state === 'failing') n++;
+    return n;
+  }
+
+  async requestSync(id: string, reason: string): Promise<SyncRequestOutcome> {
+    const session = this.sessions.get(id);
+    if (!session) return { ok: false, reason: 'not_found' };
+    if (!session.connected) return { ok: false, reason: 'not_connected' };
+    return { ok: true, method: await session.requestSync(reason) };
+  }
+
+  /** GOODBYE to every peer that supports it, in parallel, each bounded by `timeoutMs` (graceful stop). */
+  async sayGoodbye(reason: string, timeoutMs: number): Promise<void> {
+    await Promise.all([...this.sessions.values()].map((s) => s.sayGoodbye(reason, timeoutMs)));
   }
 
   queueDepth(): number {
@@ -84,12 +108,16 @@ export class PeerManager implements PeerDirectory, Neighbours {
   /** Applies a reloaded configuration's peers; unchanged peers keep their sessions. */
   async reconcile(configured: PeerEntry[]): Promise<{ added: string[]; changed: string[]; removed: string[] }> {
     const diff = this.registry.reconcile(configured);
-    for (const id of diff.removed) {
-      const session = this.sessions.get(id);
-      this.sessions.delete(id);
-      await session?.stop();
+    for (const id of diff.removed) await this.end(id, 'peering removed from the configuration');
+    for (const peer of diff.changed) {
+      const session = this.sessions.get(peer.peer_id);
+      if (!session) continue;
+      const before = session.peer.policies;
+      session.redefine(peer);
+      // Section 8: policy changes apply to the table already held.
+      if (policyWidened('forward', before, peer.policies)) session.exportWidened();
+      if (policyWidened('accept', before, peer.policies) && session.connected) void session.requestSync('import policy widened');
     }
-    for (const peer of diff.changed) this.sessions.get(peer.peer_id)?.redefine(peer);
     for (const peer of diff.added) {
       const session = new PeerSession(peer, this.deps);
       this.sessions.set(peer.peer_id, session);
@@ -108,12 +136,19 @@ export class PeerManager implements PeerDirectory, Neighbours {
     for (const session of this.sessions.values()) session.bucket.reconfigure(perSecond, burst);
   }
 
-  /** Ends the session at once and stops its retries. */
-  remove(id: string): boolean {
+  /** Says GOODBYE, ends the session and stops its retries; forgets what was sent to the peer. */
+  async remove(id: string): Promise<boolean> {
     const removed = this.registry.remove(id);
+    await this.end(id, 'peering removed');
+    return removed !== undefined;
+  }
+
+  private async end(id: string, reason: string): Promise<void> {
     const session = this.sessions.get(id);
     this.sessions.delete(id);
-    void session?.stop();
-    return removed !== undefined;
+    if (!session) return;
+    await session.sayGoodbye(reason, GOODBYE_TIMEOUT_MS);
+    await session.stop();
+    this.deps.store.forgetSent(id);
   }
 }

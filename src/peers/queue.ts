@@ -62,6 +62,15 @@ export class OutboundQueue {
     this.pump();
   }
 
+  /** The session is back: retry backoff is reset and whatever waits leaves at once (PROTOCOL.md section 5 rule 7). */
+  resume(): void {
+    this.failures = 0;
+    this.pausedUntil = 0;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    this.pump();
+  }
+
   clear(): void {
     this.live = [];
     this.head = 0;

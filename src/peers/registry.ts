@@ -28,7 +28,17 @@ export interface PeerView {
   messages_sent: number;
   messages_received: number;
   negotiated_version: string | null;
+  /** Why the session is down, or `delivery failing: ...` while our own sends to the peer fail. */
   error: string | null;
+  /** Whether our own sends reach the peer: `ok`, `unverified` (not yet tried), `failing`; null without a session. */
+  delivery: 'ok' | 'unverified' | 'failing' | null;
+  /** The families the peer listed in its HELLO. */
+  capabilities: readonly string[] | null;
+  /** The 1.1 features both sides listed. */
+  features: string[];
+  /** Messages the peer refused with 400 and that were dropped, and the last of them. */
+  messages_refused: number;
+  last_refused: { message_id: string; reason: string; at: string } | null;
   policies: PeerPolicies;
 }
 

@@ -2,16 +2,18 @@ import { randomUUID } from 'node:crypto';
 import type { Config } from '../config/schema.js';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
-import { heartbeatEnvelope, helloEnvelope } from '../protocol/builders.js';
+import { heartbeatEnvelope, helloEnvelope, sessionEnvelope } from '../protocol/builders.js';
 import { SUPPORTED_VERSIONS, type Envelope } from '../protocol/envelope.js';
 import { validateEnvelope } from '../protocol/validate.js';
 import { negotiateVersion, type Negotiation } from '../protocol/version.js';
-import { syncMessages } from '../routing/sync.js';
+import { FEATURES, type Feature } from '../protocol/messages.js';
+import { syncMessages, type SyncOptions } from '../routing/sync.js';
 import type { TableMessage } from '../routing/table.js';
 import type { Store } from '../store/store.js';
 import type { AuditTrail } from './audit-trail.js';
 import { describeNetworkError, describeRefusal, isCertificateError } from './failures.js';
 import { backoffDelay } from './backoff.js';
+import { DeliveryHealth } from './delivery.js';
 import { OutboundQueue, type SendOutcome } from './queue.js';
 import { TokenBucket } from './rate-limit.js';
 import type { PeerDefinition, PeerView, SessionStatus } from './registry.js';
@@ -38,7 +40,18 @@ let heartbeatSequence = 0;
  * liveness, the outbound queue and the full sync on every establishment.
  */
 export class PeerSession {
-  status: SessionStatus = 'disconnected';
+  /** HELLO exchanged: the peer's messages are taken (section 5 rule 6). */
+  established = false;
+  /** The state shown while no session is established. */
+  private linkStatus: 'connecting' | 'disconnected' = 'disconnected';
+  /** Whether our own sends reach the peer (section 5 rule 7). */
+  readonly delivery: DeliveryHealth;
+  private peerCapabilities: readonly string[] | undefined;
+  private peerFeatures: readonly string[] = [];
+  private lastRefused: { message_id: string; reason: string; at: string } | null = null;
+  private refusedCount = 0;
+  private probeAttempts = 0;
+  private probeTimer: NodeJS.Timeout | undefined;
   readonly bucket: TokenBucket;
   private transport: PeerTransport;
   private readonly queue: OutboundQueue;
@@ -65,20 +78,21 @@ export class PeerSession {
     const p = deps.protocol();
     this.bucket = new TokenBucket(p.rate_limit.messages_per_second, p.rate_limit.burst);
     this.transport = deps.transport(peer, () => this.peer.auth_token);
+    this.delivery = new DeliveryHealth(peer.peer_id, deps.logger);
     this.queue = new OutboundQueue({
       maxMessages: p.queue_max_messages,
       maxInFlight: p.max_in_flight,
       maxSyncInFlight: p.sync_in_flight,
       send: (message) => this.sendQueued(message),
-      canSend: () => this.status === 'connected',
+      canSend: () => this.connected,
       retryDelayMs: (attempt) => backoffDelay(attempt, 500, 30_000),
       onOverflow: (dropped) => {
         this.resyncNeeded = true;
         this.deps.logger.warn({ peer: this.peer.peer_id, dropped, max: p.queue_max_messages }, 'peer queue overflow: oldest messages dropped, full sync follows');
       },
-      onDropped: (message, reason) => this.deps.logger.warn({ peer: this.peer.peer_id, message_id: message.message_id, reason }, 'message refused by peer: dropped'),
+      onDropped: (message, reason) => this.refused(message, reason),
       onIdle: () => {
-        if (this.resyncNeeded && this.status === 'connected') this.startSync();
+        if (this.resyncNeeded && this.connected) this.startSync();
       },
     });
   }
@@ -96,8 +110,24 @@ export class PeerSession {
     return this.queue.busy;
   }
 
+  /** `connected` only while a session is established and our own sends reach the peer. */
+  get status(): SessionStatus {
+    if (!this.established) return this.linkStatus;
+    return this.delivery.state === 'ok' ? 'connected' : 'connecting';
+  }
+
   get connected(): boolean {
-    return this.status === 'connected';
+    return this.established && this.delivery.state === 'ok';
+  }
+
+  /** The families the peer listed in HELLO (undefined before its first HELLO). */
+  get capabilities(): readonly string[] | undefined {
+    return this.peerCapabilities;
+  }
+
+  /** A 1.1 feature is used only when the session speaks 1.1 and both sides listed it (section 9). */
+  supports(feature: Feature): boolean {
+    return this.negotiatedVersion === '1.1' && this.peerFeatures.includes(feature) && (FEATURES as readonly string[]).includes(feature);
   }
 
   start(): void {
@@ -109,7 +139,8 @@ export class PeerSession {
     this.stopped = true;
     this.clearTimers();
     this.queue.stop();
-    this.status = 'disconnected';
+    this.established = false;
+    this.linkStatus = 'disconnected';
     this.deps.metrics.heartbeatLatency.remove({ peer: this.id });
     await this.transport.close();
   }
@@ -148,7 +179,12 @@ export class PeerSession {
       messages_sent: this.sent,
       messages_received: this.received,
       negotiated_version: this.negotiatedVersion,
-      error: this.error,
+      error: this.established && this.delivery.state === 'failing' ? `delivery failing: ${this.delivery.reason ?? 'unknown'}` : this.error,
+      delivery: this.established ? this.delivery.state : null,
+      capabilities: this.peerCapabilities ?? null,
+      features: this.established ? this.peerFeatures.filter((f) => this.supports(f as Feature)) : [],
+      messages_refused: this.refusedCount,
+      last_refused: this.lastRefused,
       policies: this.peer.policies,
     };
   }
@@ -161,6 +197,8 @@ export class PeerSession {
       return negotiation;
     }
     this.lastInboundSequence = -1;
+    this.peerCapabilities = [...hello.payload.capabilities];
+    this.peerFeatures = [...(hello.payload.features ?? [])];
     this.establish(negotiation.version, initiatedBy);
     return negotiation;
   }
@@ -186,7 +224,7 @@ export class PeerSession {
   private async connect(): Promise<void> {
     if (this.stopped || this.connecting) return;
     this.clearTimer('reconnectTimer');
-    if (this.status !== 'connected') this.status = 'connecting';
+    if (!this.established) this.linkStatus = 'connecting';
     let result: PostResult;
     const hello = this.ownHello();
     this.connecting = true;
@@ -229,9 +267,11 @@ export class PeerSession {
 
   private connectFailed(reason: string): void {
     if (this.stopped) return;
-    if (this.status === 'connected') return this.lose(reason);
-    this.status = 'disconnected';
+    // The peer's HELLO established the session (its direction works); ours fails.
+    if (this.established) return this.deliveryFailed(reason);
+    this.linkStatus = 'disconnected';
     this.error = reason;
+    this.delivery.logFailure(reason);
     this.scheduleReconnect();
   }
 
@@ -249,15 +289,108 @@ export class PeerSession {
   private establish(version: string, initiatedBy: 'us' | 'peer'): void {
     if (this.stopped) return;
     this.clearTimer('reconnectTimer');
-    this.status = 'connected';
+    this.clearTimer('probeTimer');
+    this.established = true;
     this.negotiatedVersion = version;
     this.error = null;
     this.attempts = 0;
+    this.probeAttempts = 0;
     this.lastSeen = Date.now();
+    // Our HELLO was answered: our sends reach the peer. Its HELLO to us proves only its own direction.
+    this.delivery.reset(initiatedBy === 'us' ? 'ok' : 'unverified');
     this.deps.logger.info({ peer: this.id, negotiated_version: version, initiated_by: initiatedBy }, 'peer session established');
     this.deps.audit.peerEvent({ peer: this.id, event: 'established', negotiated_version: version, initiated_by: initiatedBy });
     this.startTimers();
+    if (this.connected) this.caughtUp();
+    else void this.heartbeat();
+  }
+
+  /** Our sends reach the peer (again): a full sync, and whatever is queued leaves at once (section 5 rules 3 and 7). */
+  private caughtUp(): void {
+    this.clearTimer('probeTimer');
+    this.probeAttempts = 0;
     this.startSync();
+    this.queue.resume();
+  }
+
+  /** A POST reached the peer. */
+  private delivered(): void {
+    const before = this.delivery.succeeded();
+    if (before !== 'ok' && this.established) this.caughtUp();
+  }
+
+  /** A POST did not reach the peer: counts towards `failing`, and while failing a heartbeat probes with backoff. */
+  private deliveryFailed(reason: string, immediately = false): void {
+    this.delivery.failed(reason, immediately);
+    if (this.delivery.state === 'failing') this.scheduleProbe();
+  }
+
+  private scheduleProbe(): void {
+    if (this.stopped || !this.established || this.probeTimer) return;
+    const p = this.deps.protocol();
+    const delay = backoffDelay(this.probeAttempts, p.reconnect_min_seconds * 1000, p.reconnect_max_seconds * 1000);
+    this.probeAttempts += 1;
+    this.probeTimer = setTimeout(() => {
+      this.probeTimer = undefined;
+      void this.heartbeat();
+    }, delay);
+  }
+
+  /** A message the peer refused with 400: dropped for good (section 1), and shown. */
+  private refused(message: TableMessage, reason: string): void {
+    this.refusedCount += 1;
+    this.lastRefused = { message_id: message.message_id, reason, at: this.deps.now().toISOString() };
+    this.deps.metrics.messagesRefused.inc({ peer: this.id });
+    this.deps.logger.warn({ peer: this.id, message_id: message.message_id, message_type: message.message_type, reason }, 'message refused by peer: dropped');
+  }
+
+  /** SYNC_REQUEST (1.1) or, with a peer without it, a new HELLO: either way the peer sends us its full table. */
+  async requestSync(reason: string): Promise<'SYNC_REQUEST' | 'HELLO'> {
+    if (!this.supports('SYNC_REQUEST')) {
+      void this.connect();
+      return 'HELLO';
+    }
+    const envelope = sessionEnvelope({ nodeId: this.deps.nodeId, messageId: randomUUID(), now: this.deps.now() }, 'SYNC_REQUEST', reason);
+    try {
+      const result = await this.transport.post(envelope);
+      this.auditAnswer(envelope, result);
+      if (result.status >= 200 && result.status < 300) {
+        this.countSent('SYNC_REQUEST');
+        return 'SYNC_REQUEST';
+      }
+    } catch (err) {
+      this.deps.audit.sent(this.id, envelope, { decision: 'failed', reason: describeNetworkError(err) });
+    }
+    void this.connect();
+    return 'HELLO';
+  }
+
+  /** The peer asked for our full table (SYNC_REQUEST): a full sync through its export policy. */
+  syncRequested(): void {
+    this.startSync();
+  }
+
+  /** After a reload widened the export policy: the records that now pass and were never sent. */
+  exportWidened(): void {
+    if (!this.connected) return;
+    this.queue.startSync(syncMessages(this.deps.store, this.neighbour(), { onlyUnsent: true }));
+  }
+
+  /** GOODBYE (1.1) to a peer that supports it, before stopping or removing the peering; bounded by `timeoutMs`. */
+  async sayGoodbye(reason: string, timeoutMs: number): Promise<void> {
+    if (!this.established || !this.supports('GOODBYE')) return;
+    const envelope = sessionEnvelope({ nodeId: this.deps.nodeId, messageId: randomUUID(), now: this.deps.now() }, 'GOODBYE', reason);
+    try {
+      const result = await this.transport.post(envelope, AbortSignal.timeout(timeoutMs));
+      this.auditAnswer(envelope, result);
+      if (result.status >= 200 && result.status < 300) this.countSent('GOODBYE');
+    } catch (err) {
+      this.deps.audit.sent(this.id, envelope, { decision: 'failed', reason: describeNetworkError(err) });
+    }
+  }
+
+  private neighbour() {
+    return { peer_id: this.id, policies: this.peer.policies, ...(this.peerCapabilities ? { capabilities: this.peerCapabilities } : {}) };
   }
 
   private refuse(negotiation: Extract<Negotiation, { ok: false }>): void {
@@ -268,20 +401,22 @@ export class PeerSession {
 
   /** The session ended: logs why, stops heartbeats and starts reconnecting. */
   lose(reason: string): void {
-    if (this.status !== 'connected' || this.stopped) return;
-    this.status = 'disconnected';
+    if (!this.established || this.stopped) return;
+    this.established = false;
+    this.linkStatus = 'disconnected';
     this.error = reason;
     this.clearTimer('heartbeatTimer');
     this.clearTimer('livenessTimer');
+    this.clearTimer('probeTimer');
     this.deps.logger.warn({ peer: this.id, reason }, 'peer session lost');
     this.deps.audit.peerEvent({ peer: this.id, event: 'lost', reason });
     this.scheduleReconnect();
   }
 
-  private startSync(): void {
+  /** A full table sync (section 7); live messages already queued stay queued. */
+  private startSync(options: SyncOptions = {}): void {
     this.resyncNeeded = false;
-    this.queue.clear();
-    this.queue.startSync(syncMessages(this.deps.store, { peer_id: this.id, policies: this.peer.policies }));
+    this.queue.startSync(syncMessages(this.deps.store, this.neighbour(), options));
   }
 
   private startTimers(): void {
@@ -295,8 +430,9 @@ export class PeerSession {
     }, Math.min(1000, p.heartbeat_interval_seconds * 500));
   }
 
+  /** A heartbeat; while our sends are unverified or failing it is also the probe that finds them working again. */
   private async heartbeat(): Promise<void> {
-    if (this.status !== 'connected') return;
+    if (!this.established) return;
     heartbeatSequence += 1;
     const envelope = heartbeatEnvelope({ nodeId: this.deps.nodeId, messageId: randomUUID(), now: this.deps.now() }, heartbeatSequence, {
       objects_tracked: this.deps.store.countActiveObjects(),
@@ -311,12 +447,17 @@ export class PeerSession {
         this.lastSeen = Date.now();
         this.deps.metrics.heartbeatLatency.set({ peer: this.id }, result.rttMs);
         this.countSent('HEARTBEAT');
+        this.delivered();
       } else if (result.status === 401) {
         this.forgotten();
+      } else if (result.status !== 429) {
+        this.deliveryFailed(`heartbeat answered with HTTP ${result.status}`);
       }
     } catch (err) {
-      // Liveness decides: the session ends after session_timeout_seconds without an answer.
-      this.deps.audit.sent(this.id, envelope, { decision: 'failed', reason: describeNetworkError(err) });
+      // The session itself ends after session_timeout_seconds without a message from the peer.
+      const reason = describeNetworkError(err);
+      this.deps.audit.sent(this.id, envelope, { decision: 'failed', reason });
+      this.deliveryFailed(reason, isCertificateError(err));
     }
   }
 
@@ -334,12 +475,14 @@ export class PeerSession {
     } catch (err) {
       const reason = describeNetworkError(err);
       this.deps.audit.sent(this.id, message, { decision: 'failed', reason });
+      this.deliveryFailed(reason, isCertificateError(err));
       return { kind: 'retry', reason };
     }
     this.auditAnswer(message, result);
     if (result.status >= 200 && result.status < 300) {
       this.lastSeen = Date.now();
       this.countSent(message.message_type);
+      this.delivered();
       return { kind: 'delivered' };
     }
     if (result.status === 429) return { kind: 'retry', delayMs: result.retryAfterMs ?? 1000, reason: 'rate limited' };
@@ -347,7 +490,11 @@ export class PeerSession {
       this.forgotten();
       return { kind: 'retry', reason: 'no session' };
     }
-    if (result.status === 400 || result.status === 413) return { kind: 'dropped', reason: describeRefusal(result) };
+    if (result.status === 400 || result.status === 413) {
+      this.delivered();
+      return { kind: 'dropped', reason: describeRefusal(result) };
+    }
+    this.deliveryFailed(`HTTP ${result.status}: ${describeRefusal(result)}`);
     return { kind: 'retry', reason: `HTTP ${result.status}` };
   }
 
@@ -357,12 +504,13 @@ export class PeerSession {
   }
 
   private clearTimers(): void {
+    this.clearTimer('probeTimer');
     this.clearTimer('reconnectTimer');
     this.clearTimer('heartbeatTimer');
     this.clearTimer('livenessTimer');
   }
 
-  private clearTimer(name: 'reconnectTimer' | 'heartbeatTimer' | 'livenessTimer'): void {
+  private clearTimer(name: 'reconnectTimer' | 'heartbeatTimer' | 'livenessTimer' | 'probeTimer'): void {
     const timer = this[name];
     if (timer) {
       clearTimeout(timer);

@@ -1,5 +1,5 @@
-import { PROTOCOL_VERSION, SUPPORTED_VERSIONS, type Envelope } from './envelope.js';
-import { CAPABILITIES, type ErrorCode } from './messages.js';
+import { PROTOCOL_VERSION, PROTOCOL_VERSION_1_1, SUPPORTED_VERSIONS, type Envelope } from './envelope.js';
+import { CAPABILITIES, FEATURES, type ErrorCode } from './messages.js';
 
 /** Identity and clock of the sender, so that builders stay pure. */
 export interface Origin {
@@ -28,6 +28,7 @@ export function helloEnvelope(origin: Origin, nodeName: string, authToken: strin
       node_name: nodeName,
       capabilities: [...CAPABILITIES],
       supported_versions: [...SUPPORTED_VERSIONS],
+      features: [...FEATURES],
       ...(authToken !== undefined ? { auth_token: authToken } : {}),
     },
   };
@@ -35,6 +36,11 @@ export function helloEnvelope(origin: Origin, nodeName: string, authToken: strin
 
 export function heartbeatEnvelope(origin: Origin, sequence: number, counts: { objects_tracked: number; cdms_active: number }): Envelope<'HEARTBEAT'> {
   return { ...base(origin), message_type: 'HEARTBEAT', payload: { sequence, ...counts } };
+}
+
+/** A 1.1 session message (SYNC_REQUEST, GOODBYE): hop 0, ttl 1, never forwarded. */
+export function sessionEnvelope<T extends 'SYNC_REQUEST' | 'GOODBYE'>(origin: Origin, type: T, reason: string): Envelope<T> {
+  return { ...base(origin), protocol_version: PROTOCOL_VERSION_1_1, message_type: type, payload: { reason } } as Envelope<T>;
 }
 
 export const ERROR_HTTP_STATUS: Record<ErrorCode, number> = {

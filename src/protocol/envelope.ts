@@ -2,8 +2,12 @@ import { Type, type Static } from '@sinclair/typebox';
 import { OpenObject, RecordId, UtcTimestamp } from './common.js';
 import type { MessageType, PayloadByType } from './messages.js';
 
+/** The version written on table messages: their shape is the same in 1.0 and 1.1, so every peer takes them. */
 export const PROTOCOL_VERSION = '1.0';
-export const SUPPORTED_VERSIONS: readonly string[] = [PROTOCOL_VERSION];
+/** PROTOCOL.md section 9: this node speaks 1.0 and 1.1 and lists both in HELLO. */
+export const SUPPORTED_VERSIONS: readonly string[] = ['1.0', '1.1'];
+/** The version written on messages that exist only in 1.1 (SYNC_REQUEST, GOODBYE). */
+export const PROTOCOL_VERSION_1_1 = '1.1';
 
 /**
  * The envelope without its payload check: `message_type` is any string here so that an

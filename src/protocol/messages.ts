@@ -7,6 +7,9 @@ export const CDM_WITHDRAW_REASONS = ['SUPERSEDED', 'TCA_PASSED', 'FALSE_POSITIVE
 export const OBJECT_WITHDRAW_REASONS = ['DECAYED', 'MANEUVER_COMPLETE', 'SUPERSEDED', 'ERROR'] as const;
 export const MANEUVER_TYPES = ['COLLISION_AVOIDANCE', 'STATION_KEEPING', 'DEORBIT', 'OTHER'] as const;
 export const MANEUVER_STATUSES = ['PLANNED', 'IN_PROGRESS', 'COMPLETED', 'CANCELLED', 'FAILED'] as const;
+/** 1.1 features (HELLO `features`) this node implements; a feature is used only when both sides list it. */
+export const FEATURES = ['SYNC_REQUEST', 'GOODBYE'] as const;
+export type Feature = (typeof FEATURES)[number];
 export const ERROR_CODES = ['INVALID_MESSAGE', 'UNSUPPORTED_VERSION', 'UNAUTHORIZED', 'RATE_LIMITED', 'INTERNAL_ERROR'] as const;
 
 export const HelloPayload = OpenObject({
@@ -14,6 +17,18 @@ export const HelloPayload = OpenObject({
   capabilities: Type.Array(Enum(CAPABILITIES)),
   supported_versions: Type.Array(Type.String({ pattern: '^\\d+\\.\\d+(\\.\\d+)?$' }), { minItems: 1 }),
   auth_token: Type.Optional(Type.String()),
+  /** 1.1: optional features the sender supports; names this node does not know are ignored. */
+  features: Type.Optional(Type.Array(Type.String({ maxLength: 64 }), { maxItems: 64 })),
+});
+
+/** 1.1 SYNC_REQUEST (route refresh): the receiver sends the requester a full table sync. */
+export const SyncRequestPayload = OpenObject({
+  reason: Type.Optional(Type.String({ maxLength: 1024 })),
+});
+
+/** 1.1 GOODBYE: the sender stops or removes the peering; the receiver marks the session disconnected at once. */
+export const GoodbyePayload = OpenObject({
+  reason: Type.Optional(Type.String({ maxLength: 1024 })),
 });
 
 export const HeartbeatPayload = OpenObject({
@@ -102,6 +117,8 @@ export const PAYLOAD_SCHEMAS = {
   OBJECT_STATE_WITHDRAW: ObjectStateWithdrawPayload,
   MANEUVER_INTENT: ManeuverIntentPayload,
   MANEUVER_STATUS: ManeuverStatusPayload,
+  SYNC_REQUEST: SyncRequestPayload,
+  GOODBYE: GoodbyePayload,
   ERROR: ErrorPayload,
 } as const satisfies Record<string, TSchema>;
 
@@ -116,6 +133,8 @@ export type ObjectStateWithdrawPayload = Static<typeof ObjectStateWithdrawPayloa
 export type ManeuverIntentPayload = Static<typeof ManeuverIntentPayload>;
 export type ManeuverStatusPayload = Static<typeof ManeuverStatusPayload>;
 export type ErrorPayload = Static<typeof ErrorPayload>;
+export type SyncRequestPayload = Static<typeof SyncRequestPayload>;
+export type GoodbyePayload = Static<typeof GoodbyePayload>;
 export type ManeuverStatus = (typeof MANEUVER_STATUSES)[number];
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
@@ -128,5 +147,7 @@ export interface PayloadByType {
   OBJECT_STATE_WITHDRAW: ObjectStateWithdrawPayload;
   MANEUVER_INTENT: ManeuverIntentPayload;
   MANEUVER_STATUS: ManeuverStatusPayload;
+  SYNC_REQUEST: SyncRequestPayload;
+  GOODBYE: GoodbyePayload;
   ERROR: ErrorPayload;
 }

@@ -11,6 +11,25 @@ export function familyOf(message: TableMessage): Family {
   return 'maneuver';
 }
 
+/** The HELLO capability (PROTOCOL.md section 4) that names each family. */
+export const CAPABILITY_OF: Record<Family, 'CDM' | 'OBJECT_STATE' | 'MANEUVER'> = { cdm: 'CDM', object_state: 'OBJECT_STATE', maneuver: 'MANEUVER' };
+
+/** The key of the record a message is about, as the Adj-RIB-Out keeps it: `cdm:ID`, `object:ID`, `maneuver:ID`. */
+export function recordKey(message: TableMessage): string {
+  switch (message.message_type) {
+    case 'CDM_ANNOUNCE':
+      return `cdm:${message.payload.cdm.cdm_id}`;
+    case 'CDM_WITHDRAW':
+      return `cdm:${message.payload.cdm_id}`;
+    case 'OBJECT_STATE_ANNOUNCE':
+    case 'OBJECT_STATE_WITHDRAW':
+      return `object:${message.payload.object_id}`;
+    case 'MANEUVER_INTENT':
+    case 'MANEUVER_STATUS':
+      return `maneuver:${message.payload.maneuver_id}`;
+  }
+}
+
 /** What filters are checked against: the record a message is about, as far as it is known. */
 interface Subject {
   objectIds: string[];
@@ -75,6 +94,25 @@ function filterMatches(filter: PolicyFilter, subject: Subject): boolean {
 
 export type PolicyVerdict = { pass: true } | { pass: false; reason: string };
 
+/** A peer as export sees it: its policies and the families it listed in HELLO (absent: all). */
+export interface ExportTarget {
+  peer_id: string;
+  policies: PeerPolicies;
+  capabilities?: readonly string[];
+}
+
+/**
+ * Section 8 export with the Adj-RIB-Out: a family the peer did not list in HELLO never
+ * goes; a record already sent to the peer always goes (every later change reaches it,
+ * whatever the policy now says); otherwise the export policy decides.
+ */
+export function checkExport(peer: ExportTarget, message: TableMessage, store: Store): PolicyVerdict {
+  const capability = CAPABILITY_OF[familyOf(message)];
+  if (peer.capabilities && !peer.capabilities.includes(capability)) return { pass: false, reason: `peer did not list ${capability} in HELLO` };
+  if (store.wasSent(peer.peer_id, recordKey(message))) return { pass: true };
+  return checkPolicy('forward', peer.policies, message, store);
+}
+
 /**
  * Section 8: the family switch, then every filter. A record whose subject is unknown
  * (a withdrawal of something never held) passes, so that withdrawals are never lost.
@@ -89,4 +127,17 @@ export function checkPolicy(direction: 'accept' | 'forward', policies: PeerPolic
     if (!filterMatches(filter, subject)) return { pass: false, reason: `filter ${filter.type} does not match` };
   }
   return { pass: true };
+}
+
+/**
+ * Whether a policy change may let through records the old policy stopped, in one
+ * direction: a family switched on, or a filter removed or changed (adding a filter only
+ * narrows). PROTOCOL.md section 8: a widened export policy sends the peer what now passes;
+ * a widened import policy asks the peer for its table again.
+ */
+export function policyWidened(direction: 'accept' | 'forward', before: PeerPolicies, after: PeerPolicies): boolean {
+  const families: Family[] = ['cdm', 'object_state', 'maneuver'];
+  if (families.some((f) => !before[`${direction}_${f}`] && after[`${direction}_${f}`])) return true;
+  const kept = new Set(after.filters.map((f) => JSON.stringify(f)));
+  return before.filters.some((f) => !kept.has(JSON.stringify(f)));
 }

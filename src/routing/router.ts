@@ -4,14 +4,16 @@ import { PROTOCOL_VERSION, type Envelope } from '../protocol/envelope.js';
 import type { PayloadByType } from '../protocol/messages.js';
 import type { PeerPolicies } from '../protocol/policies.js';
 import type { Store } from '../store/store.js';
-import { checkPolicy } from './policy.js';
+import { checkExport, checkPolicy, recordKey } from './policy.js';
 import { SeenMessages } from './seen.js';
-import { applyToTable, holdsRecord, type TableMessage, type TableMessageType } from './table.js';
+import { applyToTable, type TableMessage, type TableMessageType } from './table.js';
 
 /** A peer with an established session, as routing sees it. */
 export interface Neighbour {
   peer_id: string;
   policies: PeerPolicies;
+  /** The families the peer listed in its HELLO `capabilities`; absent: all. */
+  capabilities?: readonly string[];
 }
 
 /** The peers layer, as routing uses it: who is connected, and a queue per peer. */
@@ -128,8 +130,10 @@ export class Router {
       return { status: 'refused', reason: `hop_count ${message.hop_count} exceeds max_hop_count ${this.options.maxHopCount}` };
     }
     this.seen.add(message.message_id);
+    // Rule 3: a message that came round a loop is applied like any other (the merge rules are
+    // joins, so an old copy cannot undo a newer state; a node rebuilt from an empty disk gets
+    // its own withdrawals back this way), but it is never forwarded.
     const loop = message.source_node_id === this.nodeId || (message.path ?? []).includes(this.nodeId);
-    if (loop && holdsRecord(this.options.store, message)) return { status: 'duplicate', reason: 'came back round a loop' };
     const imported = checkPolicy('accept', from.policies, message, this.options.store);
     if (!imported.pass) return { status: 'filtered', reason: imported.reason };
     // The table keeps each record as this node sends it on: one hop more, one ttl less, itself on the path.
@@ -137,7 +141,7 @@ export class Router {
     const outcome = applyToTable(this.options.store, held, { received_from: from.peer_id, received_at: this.now().toISOString() });
     if (!changed(outcome)) return { status: 'accepted', outcome, forwardedTo: [], reason: 'table unchanged' };
     this.expireIfPassed(held);
-    if (loop) return { status: 'accepted', outcome, forwardedTo: [], reason: 'restored own record; not forwarded' };
+    if (loop) return { status: 'accepted', outcome, forwardedTo: [], reason: 'came back round a loop: applied, not forwarded' };
     return { status: 'accepted', outcome, forwardedTo: this.forward(held, from.peer_id), reason: 'table changed' };
   }
 
@@ -175,7 +179,8 @@ export class Router {
   /**
    * Rule 6: `message` is the copy as this node sends it (for a received message, ttl is
    * already one less, so it goes on only while ttl > 0), to every connected peer but the
-   * sender, the originator and those on the path, each through its export policy.
+   * sender, the originator and those on the path, each through its export policy and
+   * Adj-RIB-Out (`checkExport`); every peer it is queued for is marked as holding the record.
    */
   private forward(message: TableMessage, receivedFrom: string | undefined): string[] {
     if (message.ttl <= 0) return [];
@@ -183,11 +188,12 @@ export class Router {
     const targets: string[] = [];
     for (const peer of this.neighbours.connected()) {
       if (peer.peer_id === receivedFrom || peer.peer_id === message.source_node_id || path.includes(peer.peer_id)) continue;
-      const exported = checkPolicy('forward', peer.policies, message, this.options.store);
+      const exported = checkExport(peer, message, this.options.store);
       if (!exported.pass) {
         this.log.debug({ message_id: message.message_id, peer: peer.peer_id, decision: 'not_forwarded', reason: exported.reason }, 'routing decision');
         continue;
       }
+      this.options.store.markSent(peer.peer_id, recordKey(message));
       this.neighbours.enqueue(peer.peer_id, message);
       targets.push(peer.peer_id);
     }

@@ -1,42 +1,60 @@
 import type { Store } from '../store/store.js';
-import { checkPolicy } from './policy.js';
+import { checkExport, recordKey } from './policy.js';
 import type { Neighbour } from './router.js';
 import type { TableMessage } from './table.js';
+
+export interface SyncOptions {
+  /** Only records the peer has not been sent yet (after a reload widened its export policy). */
+  onlyUnsent?: boolean;
+}
 
 /**
  * The messages of a full table sync to one peer (PROTOCOL.md section 7): every record's
  * announce and withdrawal, tombstones included, with their original ids, origins and
- * payloads (each held as this node sends it on), through the peer's export policy. Keys are taken first and each record is
- * read when its turn comes, so the table may change while a long sync runs.
+ * payloads (each held as this node sends it on), through the peer's export policy and
+ * Adj-RIB-Out (section 8: a record already sent to the peer always goes, so its
+ * tombstone reaches it whatever the filters now say). Each record sent is marked in the
+ * Adj-RIB-Out. Keys are taken first and each record is read when its turn comes, so the
+ * table may change while a long sync runs.
  */
-export function* syncMessages(store: Store, peer: Neighbour): Generator<TableMessage> {
+export function* syncMessages(store: Store, peer: Neighbour, options: SyncOptions = {}): Generator<TableMessage> {
   const cdmIds = store.cdmIds();
   const objectIds = store.objectIds();
   const maneuverIds = store.maneuverIds();
-  const send = (message: TableMessage | undefined) => (message && goesTo(message, peer, store) ? message : undefined);
+  const pick = (first: TableMessage | undefined, second: TableMessage | undefined) => chosen(store, peer, options, first, second);
   for (const id of cdmIds) {
     const record = store.getCdm(id);
-    yield* present(send(record?.announce), send(record?.withdrawal));
+    yield* pick(record?.announce, record?.withdrawal);
   }
   for (const id of objectIds) {
     const record = store.getObject(id);
-    yield* present(send(record?.announce), send(record?.withdrawal));
+    yield* pick(record?.announce, record?.withdrawal);
   }
   for (const id of maneuverIds) {
     const record = store.getManeuver(id);
-    yield* present(send(record?.intent), send(record?.status_update));
+    yield* pick(record?.intent, record?.status_update);
   }
 }
 
-/**
- * A held copy with ttl 0 has used up its hops and is not sent on, as in live forwarding;
- * what the peer itself originated always goes back to it, so a rebuilt node recovers.
- */
-function goesTo(message: TableMessage, peer: Neighbour, store: Store): boolean {
-  if (message.ttl <= 0 && message.source_node_id !== peer.peer_id) return false;
-  return checkPolicy('forward', peer.policies, message, store).pass;
+/** The messages of one record that go to the peer; marks the record as sent when any does. */
+function chosen(store: Store, peer: Neighbour, options: SyncOptions, ...messages: (TableMessage | undefined)[]): TableMessage[] {
+  const present = messages.filter((m): m is TableMessage => m !== undefined);
+  const first = present[0];
+  if (!first) return [];
+  const key = recordKey(first);
+  const held = store.wasSent(peer.peer_id, key);
+  if (options.onlyUnsent && held) return [];
+  const out = present.filter((m) => goesTo(m, peer, store, held));
+  if (out.length > 0 && !held) store.markSent(peer.peer_id, key);
+  return out;
 }
 
-function* present(...messages: (TableMessage | undefined)[]): Generator<TableMessage> {
-  for (const m of messages) if (m) yield m;
+/**
+ * A held copy with ttl 0 has used up its hops and is not sent on, as in live forwarding,
+ * unless the peer holds the record (its later changes always reach it) or originated it
+ * (so that a rebuilt node recovers its own records).
+ */
+function goesTo(message: TableMessage, peer: Neighbour, store: Store, held: boolean): boolean {
+  if (message.ttl <= 0 && message.source_node_id !== peer.peer_id && !held) return false;
+  return checkExport(peer, message, store).pass;
 }

@@ -21,6 +21,7 @@ export class MemoryStore implements Store {
   private readonly objects = new Map<string, ObjectRecord>();
   private readonly maneuvers = new Map<string, ManeuverRecord>();
   private readonly peers = new Map<string, StoredPeer>();
+  private readonly sent = new Map<string, Set<string>>();
   /** Kept on every write, so that health checks and metrics scrapes do not walk the table. */
   private activeCdms = 0;
   private activeObjects = 0;
@@ -133,6 +134,7 @@ export class MemoryStore implements Store {
     for (const [id, r] of this.cdms) {
       if (r.status === 'withdrawn' && compareTimestamps(r.received_at, changedBefore) < 0) {
         this.cdms.delete(id);
+        this.unmarkEverywhere(`cdm:${id}`);
         n++;
       }
     }
@@ -145,10 +147,29 @@ export class MemoryStore implements Store {
       if (compareTimestamps(r.received_at, changedBefore) < 0) {
         this.activeObjects -= active(r);
         this.objects.delete(id);
+        this.unmarkEverywhere(`object:${id}`);
         n++;
       }
     }
     return n;
+  }
+
+  markSent(peerId: string, recordKey: string): void {
+    let keys = this.sent.get(peerId);
+    if (!keys) this.sent.set(peerId, (keys = new Set()));
+    keys.add(recordKey);
+  }
+
+  wasSent(peerId: string, recordKey: string): boolean {
+    return this.sent.get(peerId)?.has(recordKey) ?? false;
+  }
+
+  forgetSent(peerId: string): void {
+    this.sent.delete(peerId);
+  }
+
+  private unmarkEverywhere(recordKey: string): void {
+    for (const keys of this.sent.values()) keys.delete(recordKey);
   }
 
   listPeers(): StoredPeer[] {

@@ -86,6 +86,16 @@ export interface Store {
   /** Deletes objects (active or withdrawn) last changed before the given time; returns how many. */
   purgeObjects(changedBefore: string): number;
 
+  /**
+   * The per-peer Adj-RIB-Out (PROTOCOL.md section 8): which records (`recordKey`, e.g.
+   * `cdm:ID`) have been sent to which peer, kept with the table so that it survives
+   * restarts. Every later change of a record sent to a peer goes to that peer too.
+   */
+  markSent(peerId: string, recordKey: string): void;
+  wasSent(peerId: string, recordKey: string): boolean;
+  /** Forgets everything sent to a peer (the peering was removed). */
+  forgetSent(peerId: string): void;
+
   listPeers(): StoredPeer[];
   putPeer(peer: StoredPeer): void;
   deletePeer(id: string): boolean;

@@ -61,12 +61,12 @@ export async function startCli(args: string[], env: Record<string, string | unde
     url,
     output: () => stdout + stderr,
     async exited() {
-      if (child.exitCode !== null) return child.exitCode;
+      if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
       const [code] = (await once(child, 'exit')) as [number | null];
       return code;
     },
     async stop(signal: NodeJS.Signals = 'SIGTERM') {
-      if (child.exitCode !== null) return child.exitCode;
+      if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
       child.kill(signal);
       const [code] = (await once(child, 'exit')) as [number | null];
       return code;

@@ -34,7 +34,10 @@ export interface NodeExtras {
 
 export function nodeYaml(id: string, extras: NodeExtras = {}): string {
   const protocol = extras.protocol ? `${extras.protocol.replace(/\n?$/, '\n')}` : '';
-  return `node: { id: ${id} }\nserver: { port: ${extras.port ?? 0} }\n${AUTH_YAML}${FAST_PROTOCOL}${protocol}${extras.yaml ?? ''}`;
+  // A key given in `extras.protocol` replaces the fast default of the same name.
+  const overridden = new Set([...protocol.matchAll(/^\s+(\w+):/gm)].map((m) => m[1]));
+  const fast = FAST_PROTOCOL.split('\n').filter((line) => !overridden.has(/^\s+(\w+):/.exec(line)?.[1] ?? '')).join('\n');
+  return `node: { id: ${id} }\nserver: { port: ${extras.port ?? 0} }\n${AUTH_YAML}${fast}${protocol}${extras.yaml ?? ''}`;
 }
 
 export async function startNetworkNodes(ids: string[], extras: (id: string) => NodeExtras = () => ({})): Promise<TestNode[]> {

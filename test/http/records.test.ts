@@ -108,6 +108,11 @@ describe('peers', () => {
         messages_received: 0,
         negotiated_version: null,
         error: expect.toBeOneOf([null, 'connection refused']),
+        delivery: null,
+        capabilities: null,
+        features: [],
+        messages_refused: 0,
+        last_refused: null,
         policies: { accept_cdm: true, accept_object_state: true, accept_maneuver: true, forward_cdm: false, forward_object_state: true, forward_maneuver: true, filters: [] },
       },
     ]);

@@ -59,7 +59,7 @@ describe('POST /spacecomms/v1/messages', () => {
   it('answers HELLO with its own HELLO and a CDM with accepted, then duplicate', async () => {
     const res = await send(hello());
     expect(res.status).toBe(200);
-    expect(res.json).toMatchObject({ message_type: 'HELLO', source_node_id: 'target', payload: { supported_versions: ['1.0'] } });
+    expect(res.json).toMatchObject({ message_type: 'HELLO', source_node_id: 'target', payload: { supported_versions: ['1.0', '1.1'], features: ['SYNC_REQUEST', 'GOODBYE'] } });
     const cdm = envelope('CDM_ANNOUNCE', { cdm: sampleCdm({ cdm_id: 'PROBE-1' }) });
     const first = await send(cdm);
     expect(first.json).toEqual({ status: 'accepted', message_id: cdm.message_id });
@@ -84,7 +84,7 @@ describe('POST /spacecomms/v1/messages', () => {
   it('refuses a MAJOR 2 HELLO with UNSUPPORTED_VERSION, logging both versions', async () => {
     expectError(await send(hello(['2.0'])), 400, 'UNSUPPORTED_VERSION');
     const refused = target.logs.lines.find((l) => Array.isArray(l.peer_versions) && (l.peer_versions as string[]).includes('2.0'));
-    expect(refused).toMatchObject({ our_versions: ['1.0'], peer_versions: ['2.0'] });
+    expect(refused).toMatchObject({ our_versions: ['1.0', '1.1'], peer_versions: ['2.0'] });
     expectError(await send(hello(['2.0'], { protocol_version: '2.0' })), 400, 'UNSUPPORTED_VERSION');
     expect((await send(hello())).status).toBe(200);
   });
@@ -101,12 +101,20 @@ describe('POST /spacecomms/v1/messages', () => {
     expect(after.json.status).toBe('accepted');
   });
 
-  it('refuses a hop_count above max_hop_count and answers a message that looped back as duplicate', async () => {
+  it('refuses a hop_count above max_hop_count and applies a message that looped back by the merge rules, without forwarding it', async () => {
     expectError(await send(envelope('CDM_ANNOUNCE', { cdm: sampleCdm({ cdm_id: 'FAR' }) }, { hop_count: 11 })), 400, 'INVALID_MESSAGE');
     await http(target.url, 'POST', '/cdm', { token: WRITE_TOKEN, body: sampleCdm({ cdm_id: 'MINE' }) });
     const looped = envelope('CDM_ANNOUNCE', { cdm: sampleCdm({ cdm_id: 'MINE', miss_distance_m: 1 }) }, { source_node_id: 'target', path: ['target', PROBE] });
-    expect((await send(looped)).json.status).toBe('duplicate');
+    expect((await send(looped)).json.status).toBe('accepted');
+    // Same creation_date: the larger canonical form wins, and that is the one held.
     expect(target.node.store.getCdm('MINE')?.announce?.payload.cdm.miss_distance_m).toBe(212.4);
+    expect(target.logs.withMsg('routing decision').find((l) => l.message_id === looped.message_id)).toMatchObject({ reason: 'table unchanged' });
+    const withdrawal = envelope('CDM_WITHDRAW', { cdm_id: 'MINE', reason: 'ERROR', effective_time: new Date().toISOString() }, { source_node_id: 'target', path: ['target', PROBE] });
+    expect((await send(withdrawal)).json.status).toBe('accepted');
+    expect(target.node.store.getCdm('MINE')?.status).toBe('withdrawn');
+    expect(target.logs.withMsg('routing decision').find((l) => l.message_id === withdrawal.message_id)).toMatchObject({
+      reason: 'came back round a loop: applied, not forwarded',
+    });
   });
 
   it('keeps the other sessions up through all of this', () => {

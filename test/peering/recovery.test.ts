@@ -1,4 +1,8 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { startCli } from '../helpers/cli.js';
 import { sampleCdm } from '../helpers/fixtures.js';
 import { PEERING_SECRET, addPeer, holds, isConnected, link, nodeYaml, startNetworkNodes, stopAll, waitFor } from '../helpers/network.js';
 import { WRITE_TOKEN, http, startTestNode, type TestNode } from '../helpers/node.js';
@@ -49,14 +53,36 @@ describe('a node restarted with an empty memory store', () => {
 });
 
 describe('session loss', () => {
-  it('is noticed after session_timeout_seconds and logged with a reason', async () => {
-    const [a, b] = (await startNetworkNodes(['la', 'lb'])) as [TestNode, TestNode];
-    nodes.push(a, b);
+  it('of a peer killed without a word is noticed after session_timeout_seconds and logged with a reason', async () => {
+    const a = await startTestNode(nodeYaml('la'));
+    nodes.push(a);
+    const dir = mkdtempSync(join(tmpdir(), 'spacecomms-lb-'));
+    const config = join(dir, 'config.yaml');
+    writeFileSync(config, `${nodeYaml('lb')}storage: { type: memory }\npeers:\n  - { id: la, address: "${a.url}", auth_token: ${PEERING_SECRET} }\n`);
+    const b = await startCli(['--config', config]);
+    try {
+      await addPeer(a, { config: { node: { id: 'lb' } }, url: b.url } as TestNode);
+      await waitFor('la connected to lb', () => isConnected(a, 'lb'));
+      await b.stop('SIGKILL');
+      const lost = await waitFor('peer session lost at la', () => a.logs.withMsg('peer session lost').find((l) => l.peer === 'lb'));
+      expect(String(lost.reason)).toMatch(/no message for \d+ s/);
+      await waitFor('la to retry', () => a.node.peers.views().find((p) => p.peer_id === 'lb')?.error === 'connection refused');
+    } finally {
+      await b.stop('SIGKILL');
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 30_000);
+
+  it('of a peer that stops gracefully is noticed at once: GOODBYE', async () => {
+    // A session timeout far longer than the test: only GOODBYE can end the session in time.
+    const [a, b] = (await startNetworkNodes(['ga', 'gb'], () => ({ protocol: '  session_timeout_seconds: 600' }))) as [TestNode, TestNode];
+    nodes.push(a);
     await link(a, b);
+    expect(a.node.peers.views().find((p) => p.peer_id === 'gb')?.features).toEqual(['SYNC_REQUEST', 'GOODBYE']);
     await b.stop();
-    nodes = nodes.filter((n) => n !== b);
-    const lost = await waitFor('peer session lost at la', () => a.logs.withMsg('peer session lost').find((l) => l.peer === 'lb'));
-    expect(String(lost.reason)).toMatch(/no message for \d+ s/);
-    await waitFor('la to retry', () => a.node.peers.views().find((p) => p.peer_id === 'lb')?.error === 'connection refused');
+    const lost = await waitFor('peer session lost at ga', () => a.logs.withMsg('peer session lost').find((l) => l.peer === 'gb'), 5000);
+    expect(lost.reason).toBe('peer said goodbye: node stopping');
+    expect(a.node.peers.views().find((p) => p.peer_id === 'gb')?.status).not.toBe('connected');
+    expect((await http(a.url, 'GET', '/health')).json).toMatchObject({ status: 'degraded', peers: { connected: 0, total: 1 } });
   }, 30_000);
 });

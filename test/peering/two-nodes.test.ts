@@ -18,7 +18,7 @@ describe('two peered nodes', () => {
       const peer = peers.find((p) => p.peer_id === 'node-b');
       return peer && typeof peer.heartbeat_latency_ms === 'number' && peer.last_heartbeat !== null ? peer : undefined;
     });
-    expect(view).toMatchObject({ status: 'connected', negotiated_version: '1.0', error: null, address: b.url });
+    expect(view).toMatchObject({ status: 'connected', negotiated_version: '1.1', error: null, address: b.url });
     expect(view.messages_sent).toBeGreaterThan(0);
     expect(view.messages_received).toBeGreaterThan(0);
     expect(a.logs.withMsg('peer session established').some((l) => l.peer === 'node-b' && l.negotiated_version === '1.0')).toBe(true);

@@ -6,14 +6,15 @@ export function registerHealthRoutes(app: FastifyInstance, ctx: ApiContext): voi
     const total = ctx.peers.views().length;
     const connected = ctx.peers.connectedCount();
     const storeError = ctx.store.lastWriteError();
-    const status = storeError ? 'unhealthy' : total > 0 && connected === 0 ? 'degraded' : 'healthy';
+    const failing = ctx.peers.failingCount();
+    const status = storeError ? 'unhealthy' : (total > 0 && connected === 0) || failing > 0 ? 'degraded' : 'healthy';
     if (storeError) void reply.code(503);
     return {
       status,
       ...(storeError ? { error: `store cannot be written: ${storeError.message}` } : {}),
       node_id: ctx.config().node.id,
       uptime_seconds: Math.floor((ctx.now().getTime() - ctx.startedAt.getTime()) / 1000),
-      peers: { connected, total },
+      peers: { connected, total, ...(failing > 0 ? { delivery_failing: failing } : {}) },
       objects_tracked: ctx.store.countActiveObjects(),
       cdms_active: ctx.store.countActiveCdms(),
       version: ctx.version,

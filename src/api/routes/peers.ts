@@ -34,9 +34,17 @@ export function registerPeerRoutes(app: FastifyInstance, ctx: ApiContext): void 
     return reply.code(201).send({ peer_id: peer.peer_id, status: 'connecting' });
   });
 
+  app.post('/peers/:id/sync-request', { config: { permission: 'admin' } }, async (request, reply) => {
+    const id = (request.params as { id: string }).id;
+    const outcome = await ctx.peers.requestSync(id, 'requested by the operator');
+    if (!outcome.ok && outcome.reason === 'not_found') throw notFound('Peer', id);
+    if (!outcome.ok) throw conflict(`Peer ${id} has no working session; its table comes with the full sync when the session is established`);
+    return reply.code(202).send({ peer_id: id, status: 'sync_requested', method: outcome.method });
+  });
+
   app.delete('/peers/:id', { config: { permission: 'admin' } }, async (request) => {
     const id = (request.params as { id: string }).id;
-    if (!ctx.peers.remove(id)) throw notFound('Peer', id);
+    if (!(await ctx.peers.remove(id))) throw notFound('Peer', id);
     await ctx.store.durable();
     return { peer_id: id, status: 'removed' };
   });

@@ -100,10 +100,21 @@ CREATE TABLE peers (
 ) STRICT;
 `;
 
+/** Per-peer Adj-RIB-Out: the records sent to each peer. */
+const ADJ_RIB_OUT = `
+CREATE TABLE adj_rib_out (
+  peer_id TEXT NOT NULL,
+  record_key TEXT NOT NULL,
+  PRIMARY KEY (peer_id, record_key)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX adj_rib_out_record ON adj_rib_out (record_key);
+`;
+
 /** The schema history, oldest first; append a step to change the schema, never edit one. */
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, description: 'records, indexes and peers', sql: V1_TABLES },
   { version: 2, description: 'audit trail and peer connection history', sql: AUDIT_TABLES },
+  { version: 3, description: 'per-peer Adj-RIB-Out', sql: ADJ_RIB_OUT },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.reduce((max, m) => Math.max(max, m.version), 0);

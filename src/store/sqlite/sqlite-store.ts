@@ -159,12 +159,18 @@ export class SqliteStore implements Store {
 
   purgeWithdrawnCdms(changedBefore: string): number {
     const key = timestampKey(changedBefore);
-    return this.batch.write(() => this.statements.purgeWithdrawnCdms.run(key).changes);
+    return this.batch.write(() => {
+      this.statements.unmarkPurgedCdms.run(key);
+      return this.statements.purgeWithdrawnCdms.run(key).changes;
+    });
   }
 
   purgeObjects(changedBefore: string): number {
     const key = timestampKey(changedBefore);
-    return this.batch.write(() => this.statements.purgeObjects.run(key).changes);
+    return this.batch.write(() => {
+      this.statements.unmarkPurgedObjects.run(key);
+      return this.statements.purgeObjects.run(key).changes;
+    });
   }
 
   cdmIds(): string[] {
@@ -177,6 +183,19 @@ export class SqliteStore implements Store {
 
   maneuverIds(): string[] {
     return this.statements.maneuverIds.all() as string[];
+  }
+
+  markSent(peerId: string, recordKey: string): void {
+    if (this.wasSent(peerId, recordKey)) return;
+    this.batch.write(() => this.statements.markSent.run(peerId, recordKey));
+  }
+
+  wasSent(peerId: string, recordKey: string): boolean {
+    return this.statements.wasSent.get(peerId, recordKey) !== undefined;
+  }
+
+  forgetSent(peerId: string): void {
+    this.batch.write(() => this.statements.forgetSent.run(peerId));
   }
 
   listPeers(): StoredPeer[] {

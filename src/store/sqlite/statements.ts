@@ -56,6 +56,14 @@ export function prepareStatements(db: Database) {
     putManeuver: p(upsert('maneuvers', 'maneuver_id', ['object_id', 'status', 'record'])),
     maneuverChunk: p('SELECT seq, record FROM maneuvers WHERE seq > ? ORDER BY seq LIMIT ?').raw(),
 
+    markSent: p('INSERT OR IGNORE INTO adj_rib_out (peer_id, record_key) VALUES (?, ?)'),
+    wasSent: p('SELECT 1 FROM adj_rib_out WHERE peer_id = ? AND record_key = ?').pluck(),
+    forgetSent: p('DELETE FROM adj_rib_out WHERE peer_id = ?'),
+    unmarkPurgedCdms: p(
+      "DELETE FROM adj_rib_out WHERE record_key IN (SELECT 'cdm:' || cdm_id FROM cdms WHERE status = 'withdrawn' AND received_key < ?)",
+    ),
+    unmarkPurgedObjects: p("DELETE FROM adj_rib_out WHERE record_key IN (SELECT 'object:' || object_id FROM objects WHERE received_key < ?)"),
+
     listPeers: p('SELECT record FROM peers ORDER BY seq').pluck(),
     putPeer: p(upsert('peers', 'peer_id', ['record'])),
     deletePeer: p('DELETE FROM peers WHERE peer_id = ?'),
