@@ -53,12 +53,15 @@ api:
       - { id: writer, secret: ${WRITE_TOKEN}, permissions: [write] }
 `;
 
-/** Starts a node in this process; without a `storage:` section it keeps its table in memory. */
-export async function startTestNode(yamlText = `node: { id: test-node }\nserver: { port: 0 }\n`): Promise<TestNode> {
+/**
+ * Starts a node in this process; without a `storage:` section it keeps its table in memory.
+ * With `configPath`, the node re-reads that file on reload (the test writes it).
+ */
+export async function startTestNode(yamlText = `node: { id: test-node }\nserver: { port: 0 }\n`, configPath?: string): Promise<TestNode> {
   const config = configFrom(/^storage:/m.test(yamlText) ? yamlText : `${yamlText}storage: { type: memory }\n`);
   const logs = new LogCapture();
   const logger = createLogger({ level: 'debug', format: 'json', output: 'stdout', nodeId: config.node.id }, logs);
-  const node = new SpaceCommsNode(config, { logger });
+  const node = new SpaceCommsNode(config, { logger, ...(configPath ? { configPath } : {}) });
   const url = await node.start();
   return { node, url, logs, config, stop: () => node.stop() };
 }
