@@ -6,7 +6,7 @@ import type { PeerPolicies } from '../protocol/policies.js';
 import type { Store } from '../store/store.js';
 import { checkExport, checkPolicy, recordKey } from './policy.js';
 import { SeenMessages } from './seen.js';
-import { applyToTable, type TableMessage, type TableMessageType } from './table.js';
+import { applyToTable, holdsMessage, type TableMessage, type TableMessageType } from './table.js';
 
 /** A peer with an established session, as routing sees it. */
 export interface Neighbour {
@@ -125,21 +125,25 @@ export class Router {
   }
 
   private decide(message: TableMessage, from: Neighbour): ReceiveDecision {
-    if (this.seen.has(message.message_id)) return { status: 'duplicate', reason: 'message_id seen before' };
+    // The seen-set only saves work: a message seen before whose record still holds it is a
+    // duplicate; one the table no longer holds (filtered before, lost, restored from an old
+    // backup) goes through the merge again, which is idempotent (route refresh relies on it).
+    const seenBefore = this.seen.has(message.message_id);
+    if (seenBefore && holdsMessage(this.options.store, message)) return { status: 'duplicate', reason: 'message_id seen before' };
     if (message.hop_count > this.options.maxHopCount) {
       return { status: 'refused', reason: `hop_count ${message.hop_count} exceeds max_hop_count ${this.options.maxHopCount}` };
     }
-    this.seen.add(message.message_id);
     // Rule 3: a message that came round a loop is applied like any other (the merge rules are
     // joins, so an old copy cannot undo a newer state; a node rebuilt from an empty disk gets
     // its own withdrawals back this way), but it is never forwarded.
     const loop = message.source_node_id === this.nodeId || (message.path ?? []).includes(this.nodeId);
     const imported = checkPolicy('accept', from.policies, message, this.options.store);
     if (!imported.pass) return { status: 'filtered', reason: imported.reason };
+    this.seen.add(message.message_id);
     // The table keeps each record as this node sends it on: one hop more, one ttl less, itself on the path.
     const held = forwardedCopy(message, this.nodeId);
     const outcome = applyToTable(this.options.store, held, { received_from: from.peer_id, received_at: this.now().toISOString() });
-    if (!changed(outcome)) return { status: 'accepted', outcome, forwardedTo: [], reason: 'table unchanged' };
+    if (!changed(outcome)) return seenBefore ? { status: 'duplicate', reason: 'message_id seen before' } : { status: 'accepted', outcome, forwardedTo: [], reason: 'table unchanged' };
     this.expireIfPassed(held);
     if (loop) return { status: 'accepted', outcome, forwardedTo: [], reason: 'came back round a loop: applied, not forwarded' };
     return { status: 'accepted', outcome, forwardedTo: this.forward(held, from.peer_id), reason: 'table changed' };

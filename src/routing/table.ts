@@ -19,19 +19,22 @@ export function isTableMessage(envelope: Envelope): envelope is TableMessage {
   return (TABLE_MESSAGE_TYPES as readonly string[]).includes(envelope.message_type);
 }
 
-/** Whether the table holds any record under the key the message is about. */
-export function holdsRecord(store: Store, message: TableMessage): boolean {
+/** Whether the table holds this very message (same message_id) as its record's current state. */
+export function holdsMessage(store: Store, message: TableMessage): boolean {
+  const id = message.message_id;
   switch (message.message_type) {
     case 'CDM_ANNOUNCE':
-      return store.getCdm(message.payload.cdm.cdm_id) !== undefined;
+      return store.getCdm(message.payload.cdm.cdm_id)?.announce?.message_id === id;
     case 'CDM_WITHDRAW':
-      return store.getCdm(message.payload.cdm_id) !== undefined;
+      return store.getCdm(message.payload.cdm_id)?.withdrawal?.message_id === id;
     case 'OBJECT_STATE_ANNOUNCE':
+      return store.getObject(message.payload.object_id)?.announce?.message_id === id;
     case 'OBJECT_STATE_WITHDRAW':
-      return store.getObject(message.payload.object_id) !== undefined;
+      return store.getObject(message.payload.object_id)?.withdrawal?.message_id === id;
     case 'MANEUVER_INTENT':
+      return store.getManeuver(message.payload.maneuver_id)?.intent?.message_id === id;
     case 'MANEUVER_STATUS':
-      return store.getManeuver(message.payload.maneuver_id) !== undefined;
+      return store.getManeuver(message.payload.maneuver_id)?.status_update?.message_id === id;
   }
 }
 

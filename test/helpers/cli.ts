@@ -1,4 +1,4 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 
@@ -15,6 +15,16 @@ export interface CliResult {
 export function runCli(args: string[], env: Record<string, string | undefined> = {}, cwd = ROOT): CliResult {
   const result = spawnSync(process.execPath, [CLI, ...args], { cwd, env: { ...cleanEnv(), ...env }, encoding: 'utf8', timeout: 30_000 });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** Runs the built command line without blocking this process (for commands against a node running in it). */
+export function runCliAsync(args: string[], env: Record<string, string | undefined> = {}, cwd = ROOT): Promise<CliResult> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [CLI, ...args], { cwd, env: { ...cleanEnv(), ...env }, encoding: 'utf8', timeout: 30_000 }, (err, stdout, stderr) => {
+      const code = err ? (typeof err.code === 'number' ? err.code : null) : 0;
+      resolve({ code, stdout, stderr });
+    });
+  });
 }
 
 /** The environment without variables the node reads, so that the machine's own settings do not leak into tests. */
