@@ -7,7 +7,10 @@ import { SECTION_NAMES } from './types.js';
 import { canonicalText, decodeValue, sameValue, type DecodedValue } from './values.js';
 
 export interface OutputLine {
+  /** Key of the value (comments are placed by it). */
   keyword: string;
+  /** The keyword as written (differs from `keyword` for XYZ terms named like RTN ones). */
+  name: string;
   text: string;
   unit?: string;
   /** XML container path below the section element. */
@@ -118,7 +121,7 @@ function renderSection(name: SectionName, values: SectionValues, block: KeptBloc
     if (text === undefined) continue;
     if (isB2 && value === undefined && text === spec.fill && OPTIONAL_SINCE_B2.has(spec.keyword)) continue;
     const withUnit = isNumericKind(spec.kind) && spec.unit !== undefined && text.toUpperCase() !== 'N/A';
-    lines.push({ keyword: spec.keyword, text, group: spec.group, ...(withUnit ? { unit: spec.unit } : {}) });
+    lines.push({ keyword: spec.keyword, name: spec.name, text, group: spec.group, ...(withUnit ? { unit: spec.unit } : {}) });
   }
   return { lines, comments: block.comments[name] };
 }

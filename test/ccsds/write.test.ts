@@ -78,7 +78,7 @@ describe('writing a CDM that came from JSON (no ccsds block)', () => {
       tca: '2026-01-02T03:04:05.5+00:00',
       miss_distance_m: 0,
       collision_probability: 0,
-      object1: { object_id: 'A', object_name: '', object_type: 'ROCKET_BODY', state_vector: { x_km: 1, y_km: 2, z_km: 3, vx_km_s: 4, vy_km_s: 5, vz_km_s: 6 } },
+      object1: { object_id: 'A', object_name: 'a', object_type: 'ROCKET_BODY', state_vector: { x_km: 1, y_km: 2, z_km: 3, vx_km_s: 4, vy_km_s: 5, vz_km_s: 6 } },
       object2: { object_id: 'B', object_name: 'b', object_type: 'UNKNOWN' },
     };
     const text = writeCdmKvn(bare);
@@ -89,7 +89,7 @@ describe('writing a CDM that came from JSON (no ccsds block)', () => {
     expect(text).toMatch(/^MANEUVERABLE\s+= N\/A$/m);
     expect(text.match(/^REF_FRAME\s+= EME2000$/gm)).toHaveLength(2);
     const back = parsed(parseCdmKvn(text));
-    expect(back).toMatchObject({ tca: '2026-01-02T03:04:05.5Z', object1: { object_type: 'ROCKET_BODY', object_name: '' } });
+    expect(back).toMatchObject({ tca: '2026-01-02T03:04:05.5Z', object1: { object_type: 'ROCKET_BODY', object_name: 'a' } });
     expect(back).not.toHaveProperty('originator');
     expect(back.object1.state_vector?.reference_frame).toBe('EME2000');
     expect(parsed(parseCdmXml(writeCdmXml(bare))).object1).toEqual(back.object1);
