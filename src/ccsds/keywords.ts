@@ -146,7 +146,7 @@ const METADATA = specs('object', 'metadata', [
   ['COVARIANCE_SOURCE', 'text', B2],
   ['MANEUVERABLE', 'maneuverable', { fill: 'N/A', obligatory: 'always' }],
   ['ORBIT_CENTER', 'text', B2],
-  ['REF_FRAME', 'text', { naMeansAbsent: true, obligatory: 'always' }],
+  ['REF_FRAME', 'text', { fill: 'N/A', obligatory: 'always' }],
   ['ALT_COV_TYPE', 'text', B2],
   ['ALT_COV_REF_FRAME', 'text', B2],
   ['GRAVITY_MODEL', 'text'],

@@ -29,8 +29,6 @@ export interface OutputMessage {
 
 type SectionValues = Map<string, DecodedValue>;
 
-const DEFAULT_REF_FRAME = 'EME2000';
-
 function fromFields(values: SectionValues, fields: FieldMap, source: object | undefined): void {
   const record = (source ?? {}) as Record<string, unknown>;
   for (const [keyword, field] of fields) {
@@ -68,7 +66,8 @@ function objectValues(object: CdmObject, kept: KeywordValues): SectionValues {
   values.set('MANEUVERABLE', object.maneuverable);
   const keptFrame = typeof kept.REF_FRAME === 'string' ? kept.REF_FRAME : undefined;
   const frame = object.state_vector ? object.state_vector.reference_frame : keptFrame;
-  values.set('REF_FRAME', frame ?? DEFAULT_REF_FRAME);
+  // Unknown frame: the N/A fill, read back as absent, so that a CDM without frame round-trips.
+  values.set('REF_FRAME', frame);
   fromFields(values, STATE_VECTOR_FIELDS, object.state_vector);
   fromFields(values, COVARIANCE_FIELDS, object.covariance_rtm);
   return values;

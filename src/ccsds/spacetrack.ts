@@ -66,6 +66,8 @@ interface Draft {
 
 /** Where a key of the record goes: section and CCSDS keyword, or undefined for an extra key. */
 function placeKey(key: string): { section: SectionName; keyword: string } | undefined {
+  // Space-Track's SAT1_RCS is a size class (SMALL, MEDIUM, LARGE), not the B-2 RCS in m**2.
+  if (/^SAT[12]_RCS$/.test(key)) return undefined;
   const mapped = PUBLIC_KEYS[key];
   if (mapped) return mapped;
   const object = /^SAT([12])_(.+)$/.exec(key);
