@@ -33,7 +33,7 @@ describe('POST /cdm with several CDMs', () => {
     expect((await http(t.url, 'GET', '/cdms/NDM-2')).status).toBe(200);
     const again = await http(t.url, 'POST', '/cdm', { raw: `<ndm>${cdmElement(BASE_XML, 'NDM-1')}${cdmElement(BASE_XML, 'NDM-2')}</ndm>`, contentType: 'application/xml' });
     expect(again.status).toBe(200);
-    expect(again.json.results.map((r: { status: string }) => r.status)).toEqual(['unchanged', 'unchanged']);
+    expect((again.json.results as Array<{ status: string }>).map((r) => r.status)).toEqual(['unchanged', 'unchanged']);
   });
 
   it('two KVN CDMs one after the other', async () => {
@@ -73,7 +73,7 @@ describe('POST /cdm with several CDMs', () => {
       expect(firstNull).toBeGreaterThan(0);
     }
     const filtered = await http(t.url, 'GET', '/cdms?min_probability=0&limit=100');
-    expect(filtered.json.cdms.map((item: { cdm_id: string }) => item.cdm_id)).not.toContain(id);
+    expect((filtered.json.cdms as Array<{ cdm_id: string }>).map((item) => item.cdm_id)).not.toContain(id);
     const kvn = await http(t.url, 'GET', `/cdms/${id}?format=kvn`);
     expect(kvn.text).not.toMatch(/^COLLISION_PROBABILITY/m);
     expect((await http(t.url, 'POST', '/cdm', { raw: kvn.text, contentType: 'text/plain' })).json.status).toBe('unchanged');
