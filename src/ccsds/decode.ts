@@ -1,5 +1,5 @@
 import { failure, success, type Outcome } from './errors.js';
-import { keywordSpec, VERSION_KEYWORD } from './keywords.js';
+import { isObligatory, keywordSpec, VERSION_KEYWORD } from './keywords.js';
 import type { CommentPlacement, RawEntry, RawMessage, RawSection, SectionName, Where } from './types.js';
 import { SECTION_NAMES } from './types.js';
 import { canonicalText, decodeValue, normalizeMinus, unitMatches, type DecodedValue } from './values.js';
@@ -28,28 +28,40 @@ function describeUnit(unit: string | undefined): string {
   return unit === undefined ? 'has no unit' : `is [${unit}]`;
 }
 
-function decodeEntry(entry: RawEntry): Outcome<{ value: DecodedValue; lexical?: string }> {
+/**
+ * Checks the unit and decodes the value of one entry. An empty value (KVN `KEY =`, XML `<KEY/>`,
+ * `<KEY></KEY>`, `nil="true"`) is "absent" for an optional keyword and refused for an obligatory
+ * one (508.0 6.2.3.1); an empty unit (`[]`, `units=""`) is no unit.
+ */
+function decodeEntry(entry: RawEntry, version: string): Outcome<{ value: DecodedValue; lexical?: string }> {
   const spec = keywordSpec(entry.keyword);
   if (!spec) return failure(entry.keyword, entry.where, 'keyword unknown to CCSDS 508.0 (B-1 and B-2)');
-  if (entry.unit !== undefined && !unitMatches(spec, entry.unit)) {
+  if (entry.value === '') {
+    if (isObligatory(spec, version)) {
+      return failure(spec.name, entry.where, 'obligatory keyword has an empty value (CCSDS 508.0 6.2.3.1)');
+    }
+    return success({ value: undefined });
+  }
+  const unit = entry.unit?.trim() === '' ? undefined : entry.unit;
+  if (unit !== undefined && !unitMatches(spec, unit)) {
     return failure(
-      entry.keyword,
+      spec.name,
       entry.where,
-      `unit [${entry.unit}] is not the unit of ${entry.keyword}, which ${describeUnit(spec.unit)}; units are not converted`,
+      `unit [${unit}] is not the unit of ${spec.name}, which ${describeUnit(spec.unit)}; units are not converted`,
     );
   }
   const decoded = decodeValue(spec, entry.value);
-  if (!decoded.ok) return failure(entry.keyword, entry.where, decoded.reason);
+  if (!decoded.ok) return failure(spec.name, entry.where, decoded.reason);
   const text = spec.kind === 'text' ? entry.value : normalizeMinus(entry.value);
   const lexical = text === canonicalText(spec, decoded.value) ? undefined : text;
   return success({ value: decoded.value, ...(lexical !== undefined ? { lexical } : {}) });
 }
 
-function decodeSection(raw: RawSection): Outcome<DecodedSection> {
+function decodeSection(raw: RawSection, version: string): Outcome<DecodedSection> {
   const values = new Map<string, DecodedEntry>();
   const lexical: Record<string, string> = {};
   for (const entry of raw.entries.values()) {
-    const decoded = decodeEntry(entry);
+    const decoded = decodeEntry(entry, version);
     if (!decoded.ok) return decoded;
     values.set(entry.keyword, { value: decoded.value.value, where: entry.where });
     if (decoded.value.lexical !== undefined) lexical[entry.keyword] = decoded.value.lexical;
@@ -65,7 +77,7 @@ export function decodeMessage(raw: RawMessage): Outcome<DecodedMessage> {
   }
   const sections: Partial<Record<SectionName, DecodedSection>> = {};
   for (const name of SECTION_NAMES) {
-    const decoded = decodeSection(raw.sections[name]);
+    const decoded = decodeSection(raw.sections[name], version);
     if (!decoded.ok) return decoded;
     sections[name] = decoded.value;
   }

@@ -16,7 +16,21 @@ export type ValueKind =
 export type SectionKind = 'header' | 'relative' | 'object';
 
 export interface KeywordSpec {
+  /**
+   * The key under which the value is kept (`cdm.ccsds`). Equal to `name`, except for the six
+   * B-2 XYZ alternate covariance terms named like RTN ones: `XYZ_CDRG_DRG` for the XYZ block's
+   * `CDRG_DRG`, and likewise CSRP_DRG, CSRP_SRP, CTHR_DRG, CTHR_SRP, CTHR_THR.
+   */
   keyword: string;
+  /** The keyword as written in KVN and as the XML element name. */
+  name: string;
+  /**
+   * Obligatory in CCSDS 508.0 (Tables 3-2 to 3-5): an empty value is refused (6.2.3.1).
+   * 'b1' = obligatory in 508.0-B-1 only (MESSAGE_FOR).
+   */
+  obligatory?: 'always' | 'b1';
+  /** The B-2 alternate XYZ covariance block (ALT_COV_TYPE = XYZ). */
+  xyz?: boolean;
   section: SectionKind;
   kind: ValueKind;
   /** CCSDS unit, as written in KVN brackets and XML `units` attributes. */
@@ -33,6 +47,7 @@ export interface KeywordSpec {
 
 interface Options {
   unit?: string;
+  obligatory?: 'always' | 'b1';
   fill?: string;
   since?: 1 | 2;
   /** For text keywords mapped to optional model fields. */
@@ -44,6 +59,8 @@ type Entry = [keyword: string, kind: ValueKind, options?: Options];
 function specs(section: SectionKind, group: string, entries: Entry[]): KeywordSpec[] {
   return entries.map(([keyword, kind, options = {}]) => ({
     keyword,
+    name: keyword,
+    ...(options.obligatory ? { obligatory: options.obligatory } : {}),
     section,
     kind,
     group,
@@ -57,10 +74,10 @@ function specs(section: SectionKind, group: string, entries: Entry[]): KeywordSp
 const B2 = { since: 2 } as const;
 
 const HEADER = specs('header', '', [
-  ['CREATION_DATE', 'time'],
-  ['ORIGINATOR', 'text', { fill: 'N/A' }],
-  ['MESSAGE_FOR', 'text', { fill: 'N/A' }],
-  ['MESSAGE_ID', 'text'],
+  ['CREATION_DATE', 'time', { obligatory: 'always' }],
+  ['ORIGINATOR', 'text', { fill: 'N/A', obligatory: 'always' }],
+  ['MESSAGE_FOR', 'text', { fill: 'N/A', obligatory: 'b1' }],
+  ['MESSAGE_ID', 'text', { obligatory: 'always' }],
   ['CLASSIFICATION', 'text', B2],
 ]);
 
@@ -76,8 +93,8 @@ const RELATIVE_STATE = specs('relative', 'relativeStateVector', [
 const RELATIVE = [
   ...specs('relative', '', [
     ['CONJUNCTION_ID', 'text', B2],
-    ['TCA', 'time'],
-    ['MISS_DISTANCE', 'number', { unit: 'm' }],
+    ['TCA', 'time', { obligatory: 'always' }],
+    ['MISS_DISTANCE', 'number', { unit: 'm', obligatory: 'always' }],
     ['MAHALANOBIS_DISTANCE', 'number', B2],
     ['RELATIVE_SPEED', 'number', { unit: 'm/s' }],
     ['APPROACH_ANGLE', 'number', { unit: 'deg', since: 2 }],
@@ -111,11 +128,11 @@ const RELATIVE = [
 ];
 
 const METADATA = specs('object', 'metadata', [
-  ['OBJECT', 'text'],
-  ['OBJECT_DESIGNATOR', 'designator'],
-  ['CATALOG_NAME', 'text', { fill: 'N/A' }],
-  ['OBJECT_NAME', 'text'],
-  ['INTERNATIONAL_DESIGNATOR', 'designator', { fill: 'N/A' }],
+  ['OBJECT', 'text', { obligatory: 'always' }],
+  ['OBJECT_DESIGNATOR', 'designator', { obligatory: 'always' }],
+  ['CATALOG_NAME', 'text', { fill: 'N/A', obligatory: 'always' }],
+  ['OBJECT_NAME', 'text', { obligatory: 'always' }],
+  ['INTERNATIONAL_DESIGNATOR', 'designator', { fill: 'N/A', obligatory: 'always' }],
   ['OBJECT_TYPE', 'objectType'],
   ['OPERATOR_CONTACT_POSITION', 'text'],
   ['OPERATOR_ORGANIZATION', 'text', { naMeansAbsent: true }],
@@ -123,13 +140,13 @@ const METADATA = specs('object', 'metadata', [
   ['OPERATOR_EMAIL', 'text'],
   ['ODM_MSG_LINK', 'text', B2],
   ['ADM_MSG_LINK', 'text', B2],
-  ['EPHEMERIS_NAME', 'text', { fill: 'NONE' }],
+  ['EPHEMERIS_NAME', 'text', { fill: 'NONE', obligatory: 'always' }],
   ['OBS_BEFORE_NEXT_MESSAGE', 'text', B2],
-  ['COVARIANCE_METHOD', 'text', { fill: 'N/A' }],
+  ['COVARIANCE_METHOD', 'text', { fill: 'N/A', obligatory: 'always' }],
   ['COVARIANCE_SOURCE', 'text', B2],
-  ['MANEUVERABLE', 'maneuverable', { fill: 'N/A' }],
+  ['MANEUVERABLE', 'maneuverable', { fill: 'N/A', obligatory: 'always' }],
   ['ORBIT_CENTER', 'text', B2],
-  ['REF_FRAME', 'text', { naMeansAbsent: true }],
+  ['REF_FRAME', 'text', { fill: 'N/A', obligatory: 'always' }],
   ['ALT_COV_TYPE', 'text', B2],
   ['ALT_COV_REF_FRAME', 'text', B2],
   ['GRAVITY_MODEL', 'text'],
@@ -197,12 +214,12 @@ const ADDITIONAL_PARAMETERS = specs('object', 'data/additionalParameters', [
 ]);
 
 const STATE_VECTOR = specs('object', 'data/stateVector', [
-  ['X', 'number', { unit: 'km' }],
-  ['Y', 'number', { unit: 'km' }],
-  ['Z', 'number', { unit: 'km' }],
-  ['X_DOT', 'number', { unit: 'km/s' }],
-  ['Y_DOT', 'number', { unit: 'km/s' }],
-  ['Z_DOT', 'number', { unit: 'km/s' }],
+  ['X', 'number', { unit: 'km', obligatory: 'always' }],
+  ['Y', 'number', { unit: 'km', obligatory: 'always' }],
+  ['Z', 'number', { unit: 'km', obligatory: 'always' }],
+  ['X_DOT', 'number', { unit: 'km/s', obligatory: 'always' }],
+  ['Y_DOT', 'number', { unit: 'km/s', obligatory: 'always' }],
+  ['Z_DOT', 'number', { unit: 'km/s', obligatory: 'always' }],
 ]);
 
 type Component = 'position' | 'velocity' | 'drag' | 'thrust';
@@ -227,34 +244,58 @@ function covarianceUnit(row: Component, column: Component): string {
   return units[`${row}/${column}`] ?? '';
 }
 
-/** Lower triangle of a 9x9 covariance: row keyword prefix + '_' + column name. */
-function covarianceSpecs(rows: string[], columns: string[], skip: ReadonlySet<string>, since: 1 | 2): KeywordSpec[] {
-  const entries: Entry[] = [];
-  rows.forEach((row, i) => {
-    for (let j = 0; j <= i; j++) {
-      const keyword = `${row}_${columns[j] ?? ''}`;
-      if (skip.has(keyword)) continue;
-      const unit = covarianceUnit(COMPONENT_TYPES[i] ?? 'position', COMPONENT_TYPES[j] ?? 'position');
-      const isThrust = i === 8;
-      entries.push([keyword, 'number', { unit, since: isThrust ? 2 : since }]);
-    }
-  });
-  return specs('object', 'data/covarianceMatrix', entries);
+interface CovarianceBlock {
+  rows: string[];
+  columns: string[];
+  xyz: boolean;
 }
 
+/**
+ * Lower triangle of a 9x9 covariance: row keyword prefix + '_' + column name. The 6x6 RTN
+ * part is obligatory (508.0 Table 3-5); the thrust row and the XYZ block are B-2. XYZ terms
+ * whose names the RTN block also uses get the key `XYZ_<name>`.
+ */
+function covarianceSpecs(block: CovarianceBlock, rtnNames: ReadonlySet<string>): KeywordSpec[] {
+  const entries: Entry[] = [];
+  block.rows.forEach((row, i) => {
+    for (let j = 0; j <= i; j++) {
+      const keyword = `${row}_${block.columns[j] ?? ''}`;
+      const unit = covarianceUnit(COMPONENT_TYPES[i] ?? 'position', COMPONENT_TYPES[j] ?? 'position');
+      const since = block.xyz || i === 8 ? 2 : 1;
+      const obligatory = !block.xyz && i < 6 ? ('always' as const) : undefined;
+      entries.push([keyword, 'number', { unit, since, ...(obligatory ? { obligatory } : {}) }]);
+    }
+  });
+  const group = block.xyz ? XYZ_GROUP : 'data/covarianceMatrix';
+  return specs('object', group, entries).map((spec) => {
+    if (!block.xyz) return spec;
+    const keyword = rtnNames.has(spec.name) ? `${XYZ_KEY_PREFIX}${spec.name}` : spec.name;
+    return { ...spec, keyword, xyz: true };
+  });
+}
+
+/** Key prefix of the XYZ terms named like RTN ones (see `KeywordSpec.keyword`). */
+export const XYZ_KEY_PREFIX = 'XYZ_';
+/** XML container of the B-2 XYZ alternate covariance. */
+export const XYZ_GROUP = 'data/xyzCovarianceMatrix';
+
 const RTN_COVARIANCE = covarianceSpecs(
-  ['CR', 'CT', 'CN', 'CRDOT', 'CTDOT', 'CNDOT', 'CDRG', 'CSRP', 'CTHR'],
-  ['R', 'T', 'N', 'RDOT', 'TDOT', 'NDOT', 'DRG', 'SRP', 'THR'],
+  {
+    rows: ['CR', 'CT', 'CN', 'CRDOT', 'CTDOT', 'CNDOT', 'CDRG', 'CSRP', 'CTHR'],
+    columns: ['R', 'T', 'N', 'RDOT', 'TDOT', 'NDOT', 'DRG', 'SRP', 'THR'],
+    xyz: false,
+  },
   new Set(),
-  1,
 );
 
 /** B-2 alternate XYZ covariance; its drag/SRP/thrust-only terms share names with the RTN ones. */
 const XYZ_COVARIANCE = covarianceSpecs(
-  ['CX', 'CY', 'CZ', 'CXDOT', 'CYDOT', 'CZDOT', 'CDRG', 'CSRP', 'CTHR'],
-  ['X', 'Y', 'Z', 'XDOT', 'YDOT', 'ZDOT', 'DRG', 'SRP', 'THR'],
-  new Set(RTN_COVARIANCE.map((spec) => spec.keyword)),
-  2,
+  {
+    rows: ['CX', 'CY', 'CZ', 'CXDOT', 'CYDOT', 'CZDOT', 'CDRG', 'CSRP', 'CTHR'],
+    columns: ['X', 'Y', 'Z', 'XDOT', 'YDOT', 'ZDOT', 'DRG', 'SRP', 'THR'],
+    xyz: true,
+  },
+  new Set(RTN_COVARIANCE.map((spec) => spec.name)),
 );
 
 const OTHER_COVARIANCE = specs('object', 'data/covarianceMatrix', [
@@ -292,9 +333,31 @@ export function keywordSpec(keyword: string): KeywordSpec | undefined {
   const known = BY_KEYWORD.get(keyword);
   if (known) return known;
   if (keyword.startsWith(USER_DEFINED_PREFIX) && /^USER_DEFINED_[A-Za-z0-9_]+$/.test(keyword)) {
-    return { keyword, section: 'object', kind: 'text', group: USER_DEFINED_GROUP, naMeansAbsent: false, since: 2 };
+    return { keyword, name: keyword, section: 'object', kind: 'text', group: USER_DEFINED_GROUP, naMeansAbsent: false, since: 2 };
   }
   return undefined;
+}
+
+const XYZ_BY_NAME = new Map(XYZ_COVARIANCE.map((spec) => [spec.name, spec]));
+
+/**
+ * The spec of a keyword as written in a message. `inXyzBlock`: the reader is inside the B-2
+ * XYZ alternate covariance (an XYZ-only term such as CX_X came earlier in the segment, or the
+ * XML container is the XYZ one), where CDRG_DRG, CSRP_DRG, CSRP_SRP, CTHR_DRG, CTHR_SRP and
+ * CTHR_THR are XYZ terms. Internal keys (`XYZ_CDRG_DRG`) are not keywords of a message.
+ */
+export function specForName(name: string, inXyzBlock: boolean): KeywordSpec | undefined {
+  if (inXyzBlock) {
+    const xyz = XYZ_BY_NAME.get(name);
+    if (xyz) return xyz;
+  }
+  const spec = keywordSpec(name);
+  return spec && spec.name === name ? spec : undefined;
+}
+
+/** Whether a keyword is obligatory in a message of this version (`1.x` or `2.x`). */
+export function isObligatory(spec: KeywordSpec, version: string): boolean {
+  return spec.obligatory === 'always' || (spec.obligatory === 'b1' && version.startsWith('1.'));
 }
 
 /** Position in the standard's order; user-defined parameters come last. */

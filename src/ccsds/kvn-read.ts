@@ -1,10 +1,11 @@
 import { failure, success, type Outcome } from './errors.js';
-import { canonicalIndex, isNumericKind, keywordSpec, VERSION_KEYWORD } from './keywords.js';
+import { canonicalIndex, isNumericKind, specForName, VERSION_KEYWORD, type KeywordSpec } from './keywords.js';
 import type { CommentPlacement, ObjectSection, RawEntry, RawMessage, RawSection, SectionName } from './types.js';
 
 const KEYWORD_LINE = /^([A-Za-z0-9_]+)\s*=\s*(.*)$/;
 const COMMENT_LINE = /^COMMENT(?:\s(.*))?$/;
 const TRAILING_UNIT = /^(.*?)\s*\[([^[\]]*)\]$/;
+const OPEN_UNIT = /\[[^\]]*$/;
 
 interface SectionDraft {
   entries: Map<string, RawEntry>;
@@ -17,6 +18,8 @@ interface ReaderState {
   /** The segment being read; undefined while in the header and relative metadata. */
   segment?: ObjectSection;
   segmentStart: Partial<Record<ObjectSection, number>>;
+  /** Segments whose B-2 XYZ alternate covariance has begun (an XYZ-only term was read). */
+  xyzOpen: Partial<Record<ObjectSection, boolean>>;
   drafts: Record<SectionName, SectionDraft>;
   pendingComments: string[];
 }
@@ -54,9 +57,8 @@ function startSegment(state: ReaderState, value: string, line: number): Outcome<
   return success(undefined);
 }
 
-function targetSection(state: ReaderState, keyword: string, line: number): Outcome<SectionName> {
-  const spec = keywordSpec(keyword);
-  if (!spec) return failure(keyword, { line }, 'keyword unknown to CCSDS 508.0 (B-1 and B-2)');
+function targetSection(state: ReaderState, spec: KeywordSpec, line: number): Outcome<SectionName> {
+  const keyword = spec.name;
   if (state.segment === undefined) {
     if (spec.section === 'object') {
       return failure(keyword, { line }, 'object keyword before the first "OBJECT = OBJECT1" line');
@@ -70,10 +72,15 @@ function targetSection(state: ReaderState, keyword: string, line: number): Outco
   return success(state.segment);
 }
 
-function splitUnit(keyword: string, value: string): { value: string; unit?: string } {
-  const spec = keywordSpec(keyword);
-  const match = spec && isNumericKind(spec.kind) ? TRAILING_UNIT.exec(value) : null;
-  return match ? { value: match[1] ?? '', unit: (match[2] ?? '').trim() } : { value };
+/** Value and `[unit]` of a numeric keyword; a `[` without its `]` is refused. */
+function splitUnit(spec: KeywordSpec, value: string, line: number): Outcome<{ value: string; unit?: string }> {
+  if (!isNumericKind(spec.kind)) return success({ value });
+  const match = TRAILING_UNIT.exec(value);
+  if (match) return success({ value: match[1] ?? '', unit: (match[2] ?? '').trim() });
+  if (OPEN_UNIT.test(value)) {
+    return failure(spec.name, { line }, `the unit bracket is not closed in "${value}" (expected "value [unit]")`);
+  }
+  return success({ value });
 }
 
 function readEntry(state: ReaderState, keyword: string, rawValue: string, line: number): Outcome<void> {
@@ -88,13 +95,18 @@ function readEntry(state: ReaderState, keyword: string, rawValue: string, line: 
     return failure(keyword, { line }, `appears twice (first on line ${state.version.where.line ?? '?'})`);
   }
   if (keyword === 'OBJECT') return startSegment(state, rawValue, line);
-  const section = targetSection(state, keyword, line);
+  const spec = specForName(keyword, state.segment !== undefined && state.xyzOpen[state.segment] === true);
+  if (!spec) return failure(keyword, { line }, 'keyword unknown to CCSDS 508.0 (B-1 and B-2)');
+  const section = targetSection(state, spec, line);
   if (!section.ok) return section;
+  if (spec.xyz && state.segment !== undefined) state.xyzOpen[state.segment] = true;
   const draft = state.drafts[section.value];
-  const earlier = draft.entries.get(keyword);
+  const earlier = draft.entries.get(spec.keyword);
   if (earlier) return failure(keyword, { line }, `appears twice (first on line ${earlier.where.line ?? '?'})`);
-  draft.entries.set(keyword, { keyword, ...splitUnit(keyword, rawValue), where: { line } });
-  attachComments(state, section.value, keyword);
+  const value = splitUnit(spec, rawValue, line);
+  if (!value.ok) return value;
+  draft.entries.set(spec.keyword, { keyword: spec.keyword, ...value.value, where: { line } });
+  attachComments(state, section.value, spec.keyword);
   return success(undefined);
 }
 
@@ -153,21 +165,26 @@ function finish(state: ReaderState, version: RawEntry): Outcome<RawMessage> {
   });
 }
 
-/** Splits a KVN CDM into sections of raw entries; checks keywords, segments and duplicates. */
-export function readKvn(text: string): Outcome<RawMessage> {
+/**
+ * Splits a KVN CDM into sections of raw entries; checks keywords, segments and duplicates.
+ * `firstLine`: the number of the text's first line in the request (for a message that is
+ * one of several in one body).
+ */
+export function readKvn(text: string, firstLine = 1): Outcome<RawMessage> {
   const lines = text.replace(/^\uFEFF/, '').split(/\r\n|\r|\n/);
   const state: ReaderState = {
-    lineCount: lines.length,
+    lineCount: firstLine + lines.length - 1,
     segmentStart: {},
+    xyzOpen: {},
     drafts: { header: newDraft(), relative: newDraft(), object1: newDraft(), object2: newDraft() },
     pendingComments: [],
   };
   for (const [index, text] of lines.entries()) {
-    const outcome = readLine(state, text, index + 1);
+    const outcome = readLine(state, text, index + firstLine);
     if (!outcome.ok) return outcome;
   }
   if (state.version === undefined) {
-    return failure(VERSION_KEYWORD, { line: lines.length }, 'missing: this is not a CCSDS CDM in KVN');
+    return failure(VERSION_KEYWORD, { line: state.lineCount }, 'missing: this is not a CCSDS CDM in KVN');
   }
   return finish(state, state.version);
 }

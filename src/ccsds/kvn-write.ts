@@ -18,7 +18,7 @@ function sectionLines(section: OutputSection): string[] {
   const lines: string[] = [];
   for (const line of section.lines) {
     lines.push(...commentLines(section.comments.before?.[line.keyword]));
-    lines.push(keywordLine(line.keyword, line.text, line.unit));
+    lines.push(keywordLine(line.name, line.text, line.unit));
   }
   lines.push(...commentLines(orphanComments(section)), ...commentLines(section.comments.end));
   return lines;

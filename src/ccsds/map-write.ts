@@ -7,7 +7,10 @@ import { SECTION_NAMES } from './types.js';
 import { canonicalText, decodeValue, sameValue, type DecodedValue } from './values.js';
 
 export interface OutputLine {
+  /** Key of the value (comments are placed by it). */
   keyword: string;
+  /** The keyword as written (differs from `keyword` for XYZ terms named like RTN ones). */
+  name: string;
   text: string;
   unit?: string;
   /** XML container path below the section element. */
@@ -25,8 +28,6 @@ export interface OutputMessage {
 }
 
 type SectionValues = Map<string, DecodedValue>;
-
-const DEFAULT_REF_FRAME = 'EME2000';
 
 function fromFields(values: SectionValues, fields: FieldMap, source: object | undefined): void {
   const record = (source ?? {}) as Record<string, unknown>;
@@ -65,7 +66,8 @@ function objectValues(object: CdmObject, kept: KeywordValues): SectionValues {
   values.set('MANEUVERABLE', object.maneuverable);
   const keptFrame = typeof kept.REF_FRAME === 'string' ? kept.REF_FRAME : undefined;
   const frame = object.state_vector ? object.state_vector.reference_frame : keptFrame;
-  values.set('REF_FRAME', frame ?? DEFAULT_REF_FRAME);
+  // Unknown frame: the N/A fill, read back as absent, so that a CDM without frame round-trips.
+  values.set('REF_FRAME', frame);
   fromFields(values, STATE_VECTOR_FIELDS, object.state_vector);
   fromFields(values, COVARIANCE_FIELDS, object.covariance_rtm);
   return values;
@@ -118,7 +120,7 @@ function renderSection(name: SectionName, values: SectionValues, block: KeptBloc
     if (text === undefined) continue;
     if (isB2 && value === undefined && text === spec.fill && OPTIONAL_SINCE_B2.has(spec.keyword)) continue;
     const withUnit = isNumericKind(spec.kind) && spec.unit !== undefined && text.toUpperCase() !== 'N/A';
-    lines.push({ keyword: spec.keyword, text, group: spec.group, ...(withUnit ? { unit: spec.unit } : {}) });
+    lines.push({ keyword: spec.keyword, name: spec.name, text, group: spec.group, ...(withUnit ? { unit: spec.unit } : {}) });
   }
   return { lines, comments: block.comments[name] };
 }

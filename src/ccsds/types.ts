@@ -11,6 +11,9 @@ export interface CcsdsError {
 
 export type CcsdsResult = { ok: true; cdm: Cdm } | { ok: false; error: CcsdsError };
 
+/** Every CDM of a text (one result each, in order), or why the text as a whole is unreadable. */
+export type CcsdsBatch = { ok: true; results: CcsdsResult[] } | { ok: false; error: CcsdsError };
+
 export type SectionName = 'header' | 'relative' | 'object1' | 'object2';
 export const SECTION_NAMES: readonly SectionName[] = ['header', 'relative', 'object1', 'object2'];
 export const OBJECT_SECTIONS = ['object1', 'object2'] as const;

@@ -1,4 +1,4 @@
-import { isUtcTimestamp } from '../protocol/validate.js';
+import { parseUtcTime } from '../protocol/time.js';
 import type { ObjectType } from '../protocol/cdm.js';
 import type { KeywordSpec } from './keywords.js';
 import type { KeywordValue } from './types.js';
@@ -9,9 +9,6 @@ export type Decoding = { ok: true; value: DecodedValue } | { ok: false; reason: 
 
 const NUMBER = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
 const INTEGER = /^[+-]?\d+$/;
-const CALENDAR_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d+)?Z?$/;
-const DAY_OF_YEAR_TIME = /^(\d{4})-(\d{3})T(\d{2}):(\d{2}):(\d{2})(\.\d+)?Z?$/;
-const MAX_FRACTION_DIGITS = 9;
 // C0/C1 controls, non-characters and lone surrogates: unusable in a KVN line or XML text.
 // eslint-disable-next-line no-control-regex -- matching control characters is the point
 const UNWRITABLE = /[\u0000-\u001f\u007f-\u009f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
@@ -43,34 +40,15 @@ export function parseNumber(text: string): number | undefined {
   return Number.isFinite(value) ? value : undefined;
 }
 
-function pad(value: number, width: number): string {
-  return String(value).padStart(width, '0');
-}
-
-/** CCSDS time (calendar or day-of-year form) → ISO 8601 UTC with `Z`, fraction digits kept. */
+/**
+ * CCSDS time (calendar or day-of-year form, any number of fraction digits, `23:59:60` on a
+ * leap-second day) → ISO 8601 UTC with `Z`, fraction digits kept. Read by `parseUtcTime`,
+ * the reader JSON validation, ordering and expiry also use.
+ */
 export function parseCcsdsTime(text: string): string | undefined {
-  let date: string;
-  let clock: (string | undefined)[];
-  const calendar = CALENDAR_TIME.exec(text);
-  const dayOfYear = calendar ? null : DAY_OF_YEAR_TIME.exec(text);
-  if (calendar) {
-    date = `${calendar[1]}-${calendar[2]}-${calendar[3]}`;
-    clock = calendar.slice(3);
-  } else if (dayOfYear) {
-    const year = Number(dayOfYear[1]);
-    const day = Number(dayOfYear[2]);
-    const daysInYear = new Date(Date.UTC(year, 1, 29)).getUTCMonth() === 1 ? 366 : 365;
-    if (day < 1 || day > daysInYear) return undefined;
-    const calendarDate = new Date(Date.UTC(year, 0, day));
-    date = `${pad(year, 4)}-${pad(calendarDate.getUTCMonth() + 1, 2)}-${pad(calendarDate.getUTCDate(), 2)}`;
-    clock = dayOfYear.slice(2);
-  } else {
-    return undefined;
-  }
-  const [, hour = '', minute = '', second = '', fraction = ''] = clock;
-  if (fraction.length - 1 > MAX_FRACTION_DIGITS) return undefined;
-  const iso = `${date}T${hour}:${minute}:${second}${fraction}Z`;
-  return isUtcTimestamp(iso) ? iso : undefined;
+  const time = parseUtcTime(text);
+  if (!time) return undefined;
+  return `${time.date}T${time.clock}${time.fraction ? `.${time.fraction}` : ''}Z`;
 }
 
 /** ISO 8601 UTC (`Z` or a zero offset) → CCSDS time without zone designator. */

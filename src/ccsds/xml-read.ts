@@ -1,6 +1,6 @@
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { failure, success, type Outcome } from './errors.js';
-import { keywordSpec, USER_DEFINED_PREFIX, VERSION_KEYWORD, type SectionKind } from './keywords.js';
+import { keywordSpec, specForName, USER_DEFINED_PREFIX, VERSION_KEYWORD, type SectionKind } from './keywords.js';
 import type { CommentPlacement, ObjectSection, RawEntry, RawMessage, RawSection } from './types.js';
 
 /** A node of fast-xml-parser's `preserveOrder` output: `{ name: children[], ':@': attributes }`. */
@@ -64,22 +64,32 @@ interface SectionDraft {
   entries: Map<string, RawEntry>;
   comments: CommentPlacement;
   pending: string[];
+  /** The B-2 XYZ alternate covariance has begun in this segment (see `specForName`). */
+  xyzOpen: boolean;
 }
 
 function newDraft(kind: SectionKind, basePath: string): SectionDraft {
-  return { kind, basePath, entries: new Map(), comments: {}, pending: [] };
+  return { kind, basePath, entries: new Map(), comments: {}, pending: [], xyzOpen: false };
 }
 
-function readLeaf(draft: SectionDraft, node: XmlNode, name: string, path: string): Outcome<void> {
+/** `nil="true"` / `xsi:nil="true"` (the namespace prefix is removed when parsing). */
+function isNil(node: XmlNode): boolean {
+  return attribute(node, 'nil')?.trim().toLowerCase() === 'true';
+}
+
+function readLeaf(draft: SectionDraft, node: XmlNode, name: string, path: string, inXyz: boolean): Outcome<void> {
   const parameter = attribute(node, 'parameter');
-  const keyword = name === 'USER_DEFINED' && parameter ? `${USER_DEFINED_PREFIX}${parameter}` : name;
-  const spec = keywordSpec(keyword);
-  if (!spec) return failure(keyword, { path }, 'element unknown to CCSDS 508.0 (B-1 and B-2)');
-  if (spec.section !== draft.kind) return failure(keyword, { path }, `${spec.section} keyword not allowed here`);
+  const wire = name === 'USER_DEFINED' && parameter ? `${USER_DEFINED_PREFIX}${parameter}` : name;
+  const spec = specForName(wire, draft.kind === 'object' && (inXyz || draft.xyzOpen));
+  if (!spec) return failure(wire, { path }, 'element unknown to CCSDS 508.0 (B-1 and B-2)');
+  if (spec.section !== draft.kind) return failure(wire, { path }, `${spec.section} keyword not allowed here`);
+  if (spec.xyz) draft.xyzOpen = true;
+  const keyword = spec.keyword;
   const earlier = draft.entries.get(keyword);
-  if (earlier) return failure(keyword, { path }, `appears twice (first at ${earlier.where.path ?? '?'})`);
+  if (earlier) return failure(wire, { path }, `appears twice (first at ${earlier.where.path ?? '?'})`);
   const unit = attribute(node, 'units');
-  const value = textOf(childNodes(node, name));
+  // An empty element and a nil one read as an empty value: absent if optional (see decode.ts).
+  const value = isNil(node) ? '' : textOf(childNodes(node, name));
   draft.entries.set(keyword, { keyword, value, ...(unit !== undefined ? { unit } : {}), where: { path } });
   if (draft.pending.length > 0) {
     draft.comments.before = { ...draft.comments.before, [keyword]: draft.pending };
@@ -88,8 +98,11 @@ function readLeaf(draft: SectionDraft, node: XmlNode, name: string, path: string
   return success(undefined);
 }
 
-/** Reads keywords and COMMENTs of a section, in document order, through any sub-containers. */
-function walk(draft: SectionDraft, children: XmlNode[], path: string): Outcome<void> {
+/**
+ * Reads keywords and COMMENTs of a section, in document order, through any sub-containers.
+ * A container whose name says XYZ (`xyzCovarianceMatrix`) holds the B-2 XYZ covariance.
+ */
+function walk(draft: SectionDraft, children: XmlNode[], path: string, inXyz = false): Outcome<void> {
   for (const { name, node } of elements(children)) {
     const childPath = `${path}/${name}`;
     if (name === 'COMMENT') {
@@ -97,8 +110,8 @@ function walk(draft: SectionDraft, children: XmlNode[], path: string): Outcome<v
       continue;
     }
     const outcome = KEYWORD_ELEMENT.test(name)
-      ? readLeaf(draft, node, name, childPath)
-      : walk(draft, childNodes(node, name), childPath);
+      ? readLeaf(draft, node, name, childPath, inXyz)
+      : walk(draft, childNodes(node, name), childPath, inXyz || /xyz/i.test(name));
     if (!outcome.ok) return outcome;
   }
   return success(undefined);
@@ -116,8 +129,8 @@ function finishDraft(draft: SectionDraft): RawSection {
   };
 }
 
-function readSegment(node: XmlNode, index: number): Outcome<{ name: ObjectSection; draft: SectionDraft }> {
-  const basePath = `cdm/body/segment[${index}]`;
+function readSegment(node: XmlNode, index: number, root: string): Outcome<{ name: ObjectSection; draft: SectionDraft }> {
+  const basePath = `${root}/body/segment[${index}]`;
   const draft = newDraft('object', basePath);
   const walked = walk(draft, childNodes(node, 'segment'), basePath);
   if (!walked.ok) return walked;
@@ -131,74 +144,60 @@ function readSegment(node: XmlNode, index: number): Outcome<{ name: ObjectSectio
   return success({ name: value === 'OBJECT1' ? 'object1' : 'object2', draft });
 }
 
-function readSegments(segments: XmlNode[]): Outcome<Record<ObjectSection, SectionDraft>> {
+function readSegments(segments: XmlNode[], root: string): Outcome<Record<ObjectSection, SectionDraft>> {
   const found: Partial<Record<ObjectSection, SectionDraft>> = {};
   for (const [offset, node] of segments.entries()) {
     const index = offset + 1;
-    if (index > 2) return failure('OBJECT', { path: `cdm/body/segment[${index}]` }, 'a CDM has exactly two segments');
-    const segment = readSegment(node, index);
+    if (index > 2) return failure('OBJECT', { path: `${root}/body/segment[${index}]` }, 'a CDM has exactly two segments');
+    const segment = readSegment(node, index, root);
     if (!segment.ok) return segment;
     if (found[segment.value.name]) {
       const label = segment.value.name.toUpperCase();
-      return failure('OBJECT', { path: `cdm/body/segment[${index}]/metadata/OBJECT` }, `a second ${label} segment`);
+      return failure('OBJECT', { path: `${root}/body/segment[${index}]/metadata/OBJECT` }, `a second ${label} segment`);
     }
     found[segment.value.name] = segment.value.draft;
   }
   const { object1, object2 } = found;
   if (!object1 || !object2) {
     const missing = object1 ? 'OBJECT2' : 'OBJECT1';
-    return failure('OBJECT', { path: `cdm/body/segment[${segments.length + 1}]` }, `the ${missing} segment is missing`);
+    return failure('OBJECT', { path: `${root}/body/segment[${segments.length + 1}]` }, `the ${missing} segment is missing`);
   }
   return success({ object1, object2 });
 }
 
-function readBody(root: XmlNode, header: SectionDraft, relative: SectionDraft): Outcome<Record<ObjectSection, SectionDraft>> {
+function readBody(cdm: XmlNode, root: string, header: SectionDraft, relative: SectionDraft): Outcome<Record<ObjectSection, SectionDraft>> {
   const segments: XmlNode[] = [];
-  for (const { name, node } of elements(childNodes(root, 'cdm'))) {
+  for (const { name, node } of elements(childNodes(cdm, 'cdm'))) {
     if (name === 'header') {
-      const outcome = walk(header, childNodes(node, name), 'cdm/header');
+      const outcome = walk(header, childNodes(node, name), `${root}/header`);
       if (!outcome.ok) return outcome;
       continue;
     }
-    if (name !== 'body') return failure(name, { path: `cdm/${name}` }, 'unexpected element (expected header or body)');
+    if (name === 'COMMENT') continue;
+    if (name !== 'body') return failure(name, { path: `${root}/${name}` }, 'unexpected element (expected header or body)');
     for (const part of elements(childNodes(node, name))) {
       if (part.name === 'segment') segments.push(part.node);
       else if (part.name === 'relativeMetadataData') {
-        const outcome = walk(relative, childNodes(part.node, part.name), 'cdm/body/relativeMetadataData');
+        const outcome = walk(relative, childNodes(part.node, part.name), `${root}/body/relativeMetadataData`);
         if (!outcome.ok) return outcome;
       } else {
-        return failure(part.name, { path: `cdm/body/${part.name}` }, 'unexpected element (expected relativeMetadataData or segment)');
+        return failure(part.name, { path: `${root}/body/${part.name}` }, 'unexpected element (expected relativeMetadataData or segment)');
       }
     }
   }
-  return readSegments(segments);
+  return readSegments(segments, root);
 }
 
-function findRoot(document: unknown): Outcome<XmlNode> {
-  const nodes = Array.isArray(document) ? document.filter(isNode) : [];
-  const root = elements(nodes)[0];
-  if (!root) return failure('cdm', { path: 'cdm' }, 'no root element');
-  if (root.name !== 'cdm') return failure('cdm', { path: root.name }, `the root element must be cdm, not ${root.name}`);
-  return success(root.node);
-}
-
-/** Splits an XML CDM into sections of raw entries (element names are the KVN keywords). */
-export function readXml(text: string): Outcome<RawMessage> {
-  if (/<!DOCTYPE/i.test(text)) return failure('XML', {}, 'DOCTYPE declarations are not accepted');
-  const validation = XMLValidator.validate(text);
-  if (validation !== true) {
-    return failure('XML', { line: validation.err.line }, `not well-formed XML: ${validation.err.msg}`);
-  }
-  const root = findRoot(parser.parse(text));
-  if (!root.ok) return root;
-  const version = attribute(root.value, 'version');
-  if (version === undefined) return failure(VERSION_KEYWORD, { path: 'cdm/@version' }, 'the version attribute is missing');
-  const header = newDraft('header', 'cdm/header');
-  const relative = newDraft('relative', 'cdm/body/relativeMetadataData');
-  const objects = readBody(root.value, header, relative);
+/** One `<cdm>` element; `root` is its path (`cdm`, or `ndm/cdm[2]` inside an NDM). */
+function readCdmElement(cdm: XmlNode, root: string): Outcome<RawMessage> {
+  const version = attribute(cdm, 'version');
+  if (version === undefined) return failure(VERSION_KEYWORD, { path: `${root}/@version` }, 'the version attribute is missing');
+  const header = newDraft('header', `${root}/header`);
+  const relative = newDraft('relative', `${root}/body/relativeMetadataData`);
+  const objects = readBody(cdm, root, header, relative);
   if (!objects.ok) return objects;
   return success({
-    version: { keyword: VERSION_KEYWORD, value: version.trim(), where: { path: 'cdm/@version' } },
+    version: { keyword: VERSION_KEYWORD, value: version.trim(), where: { path: `${root}/@version` } },
     sections: {
       header: finishDraft(header),
       relative: finishDraft(relative),
@@ -206,4 +205,55 @@ export function readXml(text: string): Outcome<RawMessage> {
       object2: finishDraft(objects.value.object2),
     },
   });
+}
+
+/**
+ * The CDMs of an NDM combined instantiation (CCSDS 505.0 `<ndm>`): each `<cdm>` read on its
+ * own; COMMENT and MESSAGE_ID-like header elements of the NDM are skipped; any other message
+ * (`<opm>`, …) is an error of its own item.
+ */
+function readNdm(ndm: XmlNode): Outcome<Array<Outcome<RawMessage>>> {
+  const items: Array<Outcome<RawMessage>> = [];
+  let cdmCount = 0;
+  for (const { name, node } of elements(childNodes(ndm, 'ndm'))) {
+    if (KEYWORD_ELEMENT.test(name)) continue;
+    if (name === 'cdm') {
+      cdmCount++;
+      items.push(readCdmElement(node, `ndm/cdm[${cdmCount}]`));
+    } else {
+      items.push(failure(name, { path: `ndm/${name}` }, `only CDMs are accepted; this NDM also holds a ${name} message`));
+    }
+  }
+  if (items.length === 0) return failure('cdm', { path: 'ndm' }, 'the NDM holds no cdm element');
+  return success(items);
+}
+
+/**
+ * Reads an XML document holding one CDM (`<cdm>` root) or an NDM combined instantiation
+ * (`<ndm>` root with one or more `<cdm>`): one outcome per message. A document that is not
+ * well-formed, or has another root, is one error for the whole text.
+ */
+export function readXmlMessages(text: string): Outcome<Array<Outcome<RawMessage>>> {
+  if (/<!DOCTYPE/i.test(text)) return failure('XML', {}, 'DOCTYPE declarations are not accepted');
+  const validation = XMLValidator.validate(text);
+  if (validation !== true) {
+    return failure('XML', { line: validation.err.line }, `not well-formed XML: ${validation.err.msg}`);
+  }
+  const document: unknown = parser.parse(text);
+  const nodes = Array.isArray(document) ? document.filter(isNode) : [];
+  const root = elements(nodes)[0];
+  if (!root) return failure('cdm', { path: 'cdm' }, 'no root element');
+  if (root.name === 'ndm') return readNdm(root.node);
+  if (root.name !== 'cdm') return failure('cdm', { path: root.name }, `the root element must be cdm or ndm, not ${root.name}`);
+  return success([readCdmElement(root.node, 'cdm')]);
+}
+
+/** Splits an XML CDM into sections of raw entries (element names are the KVN keywords). */
+export function readXml(text: string): Outcome<RawMessage> {
+  const messages = readXmlMessages(text);
+  if (!messages.ok) return messages;
+  const [first, ...others] = messages.value;
+  if (!first) return failure('cdm', { path: 'ndm' }, 'the NDM holds no cdm element');
+  if (others.length > 0) return failure('cdm', { path: 'ndm' }, `the NDM holds ${messages.value.length} messages; one was expected`);
+  return first;
 }

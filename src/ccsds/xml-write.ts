@@ -70,7 +70,7 @@ function sectionContainer(name: SectionName, section: OutputSection): Container 
   for (const line of section.lines) {
     const container = containerAt(root, line.group);
     container.children.push(...commentLeaves(section.comments.before?.[line.keyword]));
-    container.children.push(keywordLeaf(line.keyword, line.text, line.unit));
+    container.children.push(keywordLeaf(line.name, line.text, line.unit));
   }
   root.children.push(...commentLeaves(orphanComments(section)), ...commentLeaves(section.comments.end));
   return root;

@@ -13,7 +13,8 @@ async function render(response: ClientResponse): Promise<string> {
 
 function cdmContentType(text: string): string {
   const start = text.replace(/^\uFEFF/, '').trimStart();
-  if (start.startsWith('{')) return 'application/json';
+  // `[`: Space-Track CDM JSON (an array of records); the node recognises it by its shape.
+  if (start.startsWith('{') || start.startsWith('[')) return 'application/json';
   if (start.startsWith('<')) return 'application/xml';
   return 'text/plain';
 }
@@ -45,7 +46,7 @@ function queryString(values: Record<string, string | undefined>): string {
 
 export function cdmCommand(): Command {
   const cdm = new Command('cdm').description('CDMs of a running node');
-  withClientOptions(cdm.command('inject <file>').description('send a CDM file (JSON, CCSDS KVN or CCSDS XML; detected from its content)')).action(
+  withClientOptions(cdm.command('inject <file>').description('send a CDM file (JSON, Space-Track CDM JSON, CCSDS KVN, several KVN CDMs, CCSDS XML or an XML NDM; detected from its content)')).action(
     async (file: string, _opts, command: Command) => {
       const text = readFileSync(file, 'utf8');
       await print(callNode(clientOptions(command), 'POST', 'cdm', { text, contentType: cdmContentType(text) }));

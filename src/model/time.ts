@@ -1,6 +1,8 @@
+import { parseUtcTime } from '../protocol/time.js';
+
 /**
- * Orders two ISO 8601 UTC timestamps exactly, fractions of any length included
- * (CCSDS times may carry more digits than milliseconds).
+ * Orders two UTC timestamps exactly, by `parseUtcTime` (fractions of any length to the
+ * nanosecond, leap seconds after 23:59:59 of their day).
  */
 export function compareTimestamps(a: string, b: string): number {
   const ka = timestampKey(a);
@@ -8,10 +10,11 @@ export function compareTimestamps(a: string, b: string): number {
   return ka < kb ? -1 : ka > kb ? 1 : 0;
 }
 
-/** A sortable key: `YYYY-MM-DDTHH:MM:SS.fffffffff` (nine fraction digits, zone dropped, all UTC). */
+/**
+ * A sortable key `YYYY-MM-DDTHH:MM:SS.fffffffff` (nine fraction digits, zone dropped, all UTC),
+ * the `key` of `parseUtcTime`. Text that is not a valid time (never stored: validation refuses
+ * it) keys as itself.
+ */
 export function timestampKey(ts: string): string {
-  const match = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(?:\.(\d+))?/.exec(ts);
-  if (!match) return ts;
-  const fraction = (match[2] ?? '').padEnd(9, '0').slice(0, 9);
-  return `${match[1]}.${fraction}`;
+  return parseUtcTime(ts)?.key ?? ts;
 }

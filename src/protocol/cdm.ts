@@ -15,9 +15,10 @@ export const CovarianceRtn = OpenObject({
 
 export const CdmObject = OpenObject({
   object_id: Type.String({ minLength: 1 }),
-  object_name: Type.String(),
+  /** Non-empty: OBJECT_NAME is obligatory in CCSDS 508.0 and an empty value is refused there (6.2.3.1). */
+  object_name: Type.String({ minLength: 1 }),
   object_type: Enum(OBJECT_TYPES),
-  owner_operator: Type.Optional(Type.String()),
+  owner_operator: Type.Optional(Type.String({ minLength: 1 })),
   maneuverable: Type.Optional(Type.Boolean()),
   state_vector: Type.Optional(StateVector),
   covariance_rtm: Type.Optional(CovarianceRtn),
@@ -42,11 +43,13 @@ export const ScreeningData = OpenObject({
 export const Cdm = OpenObject({
   cdm_id: RecordId,
   creation_date: UtcTimestamp,
-  originator: Type.Optional(Type.String()),
-  message_for: Type.Optional(Type.String()),
+  /** Optional and, when given, non-empty: CCSDS has no empty value (508.0 6.2.3.1), so '' could not round-trip. */
+  originator: Type.Optional(Type.String({ minLength: 1 })),
+  message_for: Type.Optional(Type.String({ minLength: 1 })),
   tca: UtcTimestamp,
   miss_distance_m: Type.Number({ minimum: 0 }),
-  collision_probability: Type.Number({ minimum: 0, maximum: 1 }),
+  /** Optional, as in CCSDS 508.0 (COLLISION_PROBABILITY is not obligatory). */
+  collision_probability: Type.Optional(Type.Number({ minimum: 0, maximum: 1 })),
   object1: CdmObject,
   object2: CdmObject,
   relative_state: Type.Optional(RelativeState),

@@ -3,6 +3,7 @@ import type { TSchema } from '@sinclair/typebox';
 import { Cdm } from './cdm.js';
 import { EnvelopeShape, type Envelope } from './envelope.js';
 import { PAYLOAD_SCHEMAS, type MessageType, type PayloadByType } from './messages.js';
+import { isUtcTimestamp } from './time.js';
 
 /** A validation failure naming the offending field by its dotted path (`object1.object_type`). */
 export interface ValidationIssue {
@@ -12,22 +13,8 @@ export interface ValidationIssue {
 
 export type Validated<T> = { ok: true; value: T } | { ok: false; issue: ValidationIssue };
 
-const UTC_TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?(Z|[+-]00:?00)$/;
-
-export function isUtcTimestamp(text: string): boolean {
-  const m = UTC_TIMESTAMP.exec(text);
-  if (!m) return false;
-  const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number) as [number, number, number, number, number, number];
-  const date = new Date(Date.UTC(year, month - 1, day, hour, minute, second));
-  return (
-    date.getUTCFullYear() === year &&
-    date.getUTCMonth() === month - 1 &&
-    date.getUTCDate() === day &&
-    hour < 24 &&
-    minute < 60 &&
-    second < 61
-  );
-}
+/** JSON timestamps are read by the one time reader (`./time.ts`); re-exported for existing callers. */
+export { isUtcTimestamp } from './time.js';
 
 const ajv = new Ajv({ allErrors: false, strict: false, coerceTypes: false, useDefaults: false });
 ajv.addFormat('utc-date-time', { type: 'string', validate: isUtcTimestamp });

@@ -3,6 +3,7 @@ import { changed, type MergeOutcome } from '../model/records.js';
 import { PROTOCOL_VERSION, type Envelope } from '../protocol/envelope.js';
 import type { PayloadByType } from '../protocol/messages.js';
 import type { PeerPolicies } from '../protocol/policies.js';
+import { utcMillis } from '../protocol/time.js';
 import type { Store } from '../store/store.js';
 import { checkExport, checkPolicy, recordKey } from './policy.js';
 import { SeenMessages } from './seen.js';
@@ -171,7 +172,8 @@ export class Router {
   private expireIfPassed(message: TableMessage): boolean {
     if (message.message_type !== 'CDM_ANNOUNCE') return false;
     const cdm = message.payload.cdm;
-    const expiresAt = Date.parse(cdm.tca) + this.tcaGraceMs;
+    // The instant validation read (leap seconds and long fractions included), never Date.parse.
+    const expiresAt = utcMillis(cdm.tca) + this.tcaGraceMs;
     if (!(expiresAt < this.now().getTime())) return false;
     const withdrawal = this.envelope('CDM_WITHDRAW', { cdm_id: cdm.cdm_id, reason: 'TCA_PASSED', effective_time: new Date(expiresAt).toISOString() });
     this.seen.add(withdrawal.message_id);

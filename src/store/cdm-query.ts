@@ -3,7 +3,7 @@ import { compareStrings } from '../model/canonical.js';
 import { compareTimestamps } from '../model/time.js';
 import type { CdmQuery, CdmSortField } from './store.js';
 
-/** The list view's fields of a CDM record; tombstones without an announce have none. */
+/** The list view's fields of a CDM record; tombstones without an announce have none, nor a CDM without Pc its Pc. */
 export function cdmSortValue(record: CdmRecord, field: CdmSortField): string | number | undefined {
   const cdm = record.announce?.payload.cdm;
   if (!cdm) return undefined;
@@ -26,7 +26,11 @@ export function cdmMatches(record: CdmRecord, q: CdmQuery): boolean {
   if (!cdm) return !needsBody;
   if (q.object_id !== undefined && cdm.object1.object_id !== q.object_id && cdm.object2.object_id !== q.object_id) return false;
   if (q.owner !== undefined && cdm.object1.owner_operator !== q.owner && cdm.object2.owner_operator !== q.owner) return false;
-  if (q.min_probability !== undefined && cdm.collision_probability < q.min_probability) return false;
+  if (q.min_probability !== undefined) {
+    // A CDM without a Pc does not reach any minimum (the SQL store: `collision_probability >= ?` is false on NULL).
+    if (cdm.collision_probability === undefined) return false;
+    if (cdm.collision_probability < q.min_probability) return false;
+  }
   if (q.tca_from !== undefined && compareTimestamps(cdm.tca, q.tca_from) < 0) return false;
   if (q.tca_to !== undefined && compareTimestamps(cdm.tca, q.tca_to) > 0) return false;
   return true;

@@ -19,9 +19,9 @@ function objectArbitrary(tca: string): fc.Arbitrary<CdmObject> {
   return fc.record(
     {
       object_id: nonEmptyText,
-      object_name: text,
+      object_name: nonEmptyText,
       object_type: fc.constantFrom('PAYLOAD', 'DEBRIS', 'ROCKET_BODY', 'UNKNOWN'),
-      owner_operator: text,
+      owner_operator: nonEmptyText,
       maneuverable: fc.boolean(),
       state_vector: fc.record({
         reference_frame: frames,
@@ -58,8 +58,8 @@ const cdmArbitrary: fc.Arbitrary<Cdm> = timestamp.chain((tca) =>
     {
       cdm_id: fc.stringMatching(/^[A-Za-z0-9._:-]{1,40}$/),
       creation_date: timestamp,
-      originator: text,
-      message_for: text,
+      originator: nonEmptyText,
+      message_for: nonEmptyText,
       tca: fc.constant(tca),
       miss_distance_m: nonNegative,
       collision_probability: fc.double({ min: 0, max: 1, noNaN: true }),

@@ -71,14 +71,14 @@ describe('writing a CDM that came from JSON (no ccsds block)', () => {
     expect(text).toContain('SCREEN_TYPE                    = ROUTINE');
   });
 
-  it('writes defaults: OBJECT_TYPE, REF_FRAME EME2000, MANEUVERABLE N/A, ORIGINATOR/MESSAGE_FOR N/A', () => {
+  it('writes defaults: OBJECT_TYPE, REF_FRAME/MANEUVERABLE/ORIGINATOR/MESSAGE_FOR N/A (read back as absent)', () => {
     const bare: Cdm = {
       cdm_id: 'X-1',
       creation_date: '2026-01-01T00:00:00Z',
       tca: '2026-01-02T03:04:05.5+00:00',
       miss_distance_m: 0,
       collision_probability: 0,
-      object1: { object_id: 'A', object_name: '', object_type: 'ROCKET_BODY', state_vector: { x_km: 1, y_km: 2, z_km: 3, vx_km_s: 4, vy_km_s: 5, vz_km_s: 6 } },
+      object1: { object_id: 'A', object_name: 'a', object_type: 'ROCKET_BODY', state_vector: { x_km: 1, y_km: 2, z_km: 3, vx_km_s: 4, vy_km_s: 5, vz_km_s: 6 } },
       object2: { object_id: 'B', object_name: 'b', object_type: 'UNKNOWN' },
     };
     const text = writeCdmKvn(bare);
@@ -87,11 +87,12 @@ describe('writing a CDM that came from JSON (no ccsds block)', () => {
     expect(text).toMatch(/^TCA\s+= 2026-01-02T03:04:05\.5$/m);
     expect(text).toMatch(/^OBJECT_TYPE\s+= ROCKET BODY$/m);
     expect(text).toMatch(/^MANEUVERABLE\s+= N\/A$/m);
-    expect(text.match(/^REF_FRAME\s+= EME2000$/gm)).toHaveLength(2);
+    expect(text.match(/^REF_FRAME\s+= N\/A$/gm)).toHaveLength(2);
     const back = parsed(parseCdmKvn(text));
-    expect(back).toMatchObject({ tca: '2026-01-02T03:04:05.5Z', object1: { object_type: 'ROCKET_BODY', object_name: '' } });
+    expect(back).toMatchObject({ tca: '2026-01-02T03:04:05.5Z', object1: { object_type: 'ROCKET_BODY', object_name: 'a' } });
     expect(back).not.toHaveProperty('originator');
-    expect(back.object1.state_vector?.reference_frame).toBe('EME2000');
+    expect(back.object1.state_vector).not.toHaveProperty('reference_frame');
+    expect(back.ccsds?.object2).toBeUndefined();
     expect(parsed(parseCdmXml(writeCdmXml(bare))).object1).toEqual(back.object1);
   });
 });

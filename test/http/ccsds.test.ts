@@ -46,13 +46,6 @@ describe('CCSDS through the REST API', () => {
     expect(t.logs.withMsg('cdm validation failed').some((l) => l.field === 'TCA')).toBe(true);
   });
 
-  it('refuses a message without COLLISION_PROBABILITY, naming it', async () => {
-    const withoutPc = KVN.split('\n').filter((line) => !line.startsWith('COLLISION_PROBABILITY ')).join('\n');
-    const res = await http(t.url, 'POST', '/cdm', { raw: withoutPc, contentType: 'text/plain' });
-    expect(res.status).toBe(400);
-    expect(res.json.field).toBe('COLLISION_PROBABILITY');
-  });
-
   it('writes CCSDS for a CDM that came as JSON', async () => {
     await http(t.url, 'POST', '/cdm', { body: sampleCdm({ cdm_id: 'JSON-TO-KVN' }) });
     const kvn = await http(t.url, 'GET', '/cdms/JSON-TO-KVN', { headers: { accept: 'text/plain' } });

@@ -27,6 +27,7 @@ const cdmRecord = fc
     tca: timestamp,
     creation_date: timestamp,
     collision_probability: number01,
+    noProbability: fc.integer({ min: 0, max: 4 }).map((n) => n === 0),
     miss_distance_m: fc.oneof(fc.constantFrom(0, 10, 100), fc.double({ min: 0, max: 1e6, noNaN: true })),
     object1_id: fc.constantFrom(...OBJECTS),
     object2_id: fc.constantFrom(...OBJECTS),

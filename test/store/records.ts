@@ -29,6 +29,8 @@ export interface CdmOptions {
   tca?: string;
   creation_date?: string;
   collision_probability?: number;
+  /** A CDM without COLLISION_PROBABILITY (optional in CCSDS 508.0). */
+  noProbability?: boolean;
   miss_distance_m?: number;
   object1_id?: string;
   object2_id?: string;
@@ -50,7 +52,7 @@ export function makeCdmRecord(o: CdmOptions): CdmRecord {
           creation_date: o.creation_date ?? '2026-01-01T00:00:00Z',
           tca: o.tca ?? '2026-02-01T12:00:00.000Z',
           miss_distance_m: o.miss_distance_m ?? 250,
-          collision_probability: o.collision_probability ?? 1e-4,
+          ...(o.noProbability ? {} : { collision_probability: o.collision_probability ?? 1e-4 }),
           object1: cdmObject(o.object1_id ?? 'SAT-1', o.owner1, 'PAYLOAD'),
           object2: cdmObject(o.object2_id ?? 'DEB-1', o.owner2, 'DEBRIS'),
         },

@@ -1,18 +1,18 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { parseCdm, writeCdmKvn, writeCdmXml } from '../../ccsds/index.js';
-import type { Cdm } from '../../protocol/cdm.js';
-import { validateCdm, validatePayload } from '../../protocol/validate.js';
+import { writeCdmKvn, writeCdmXml } from '../../ccsds/index.js';
+import { validatePayload } from '../../protocol/validate.js';
 import { CDM_SORT_FIELDS, type CdmSortField } from '../../store/store.js';
-import { isJsonRequest, jsonObjectBody } from '../body.js';
+import { jsonObjectBody } from '../body.js';
 import type { ApiContext } from '../context.js';
-import { ApiError, conflict, invalid, notFound } from '../errors.js';
+import { ApiError, invalid, notFound } from '../errors.js';
 import { enumParam, numberParam, pageParams, stringParam, timestampParam } from '../query.js';
 import { cdmDetail, cdmListItem } from '../views.js';
+import { ingestCdms } from './cdm-ingest.js';
 
 const SORTS = [...CDM_SORT_FIELDS, ...CDM_SORT_FIELDS.map((f) => `-${f}`)] as const;
 
 export function registerCdmRoutes(app: FastifyInstance, ctx: ApiContext): void {
-  const ingest = async (request: FastifyRequest, reply: FastifyReply) => ingestCdm(ctx, request, reply);
+  const ingest = async (request: FastifyRequest, reply: FastifyReply) => ingestCdms(ctx, request, reply);
   app.post('/cdm', { config: { permission: 'write' } }, ingest);
   app.post('/cdms', { config: { permission: 'write' } }, ingest);
 
@@ -69,59 +69,4 @@ function ccsdsFormat(request: FastifyRequest): 'json' | 'kvn' | 'xml' {
   if (/^\s*text\/plain/i.test(accept)) return 'kvn';
   if (/^\s*(application|text)\/xml/i.test(accept)) return 'xml';
   return 'json';
-}
-
-/** The CDM in a request: JSON (a CDM, or `{"cdm": CDM}`), or CCSDS KVN / XML text. */
-function cdmFromRequest(request: FastifyRequest): Cdm {
-  if (typeof request.body === 'string' && !isJsonRequest(request)) {
-    if (!isCcsdsRequest(request, request.body)) {
-      throw new ApiError('unsupported_media_type', 'Send application/json, text/plain (CCSDS KVN) or application/xml (CCSDS XML)');
-    }
-    const parsed = parseCdm(request.body);
-    if (!parsed.ok) {
-      const { keyword, line, path, message } = parsed.error;
-      throw invalid(keyword, message, { format: 'ccsds', ...(line !== undefined ? { line } : {}), ...(path !== undefined ? { path } : {}) });
-    }
-    return checkedCdm(parsed.cdm);
-  }
-  const body = jsonObjectBody(request);
-  const wrapped = body.cdm !== undefined && body.cdm_id === undefined;
-  return checkedCdm(wrapped ? body.cdm : body);
-}
-
-/** CCSDS by its media type, or KVN by its first keyword whatever the media type says (as `curl --data-binary` sends it). */
-function isCcsdsRequest(request: FastifyRequest, body: string): boolean {
-  const type = request.headers['content-type'] ?? '';
-  if (/^(text\/plain|application\/xml|text\/xml)\b/i.test(type)) return true;
-  return body.replace(/^\uFEFF/, '').trimStart().startsWith('CCSDS_CDM_VERS');
-}
-
-function checkedCdm(candidate: unknown): Cdm {
-  const checked = validateCdm(candidate);
-  if (!checked.ok) throw invalid(checked.issue.field, checked.issue.message);
-  return checked.value;
-}
-
-async function ingestCdm(ctx: ApiContext, request: FastifyRequest, reply: FastifyReply) {
-  let cdm: Cdm;
-  try {
-    cdm = cdmFromRequest(request);
-  } catch (err) {
-    if (err instanceof ApiError && err.code === 'validation_failed') {
-      request.log.warn({ field: err.field, error: err.message, source: 'api', address: request.ip }, 'cdm validation failed');
-    }
-    throw err;
-  }
-  const held = ctx.store.getCdm(cdm.cdm_id);
-  if (held?.status === 'withdrawn') {
-    throw conflict(`CDM ${cdm.cdm_id} was withdrawn (${held.withdrawal?.payload.reason ?? 'unknown reason'}); an announce cannot revive it`);
-  }
-  const result = ctx.router.originate('CDM_ANNOUNCE', { cdm });
-  if (result.outcome === 'unchanged') return reply.code(200).send({ cdm_id: cdm.cdm_id, status: 'unchanged' });
-  if (result.outcome === 'stale') {
-    throw conflict(`CDM ${cdm.cdm_id} is already held with other content that is not older (creation_date ${held?.announce?.payload.cdm.creation_date ?? '?'})`);
-  }
-  await ctx.store.durable();
-  ctx.metrics.cdmProcessingTime.observe(reply.elapsedTime);
-  return reply.code(201).send({ cdm_id: cdm.cdm_id, status: 'accepted', propagated_to: result.propagatedTo });
 }

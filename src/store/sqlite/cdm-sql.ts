@@ -135,6 +135,18 @@ export function cdmTombstoneCountSql(q: CdmQuery): SqlText {
   return { sql: `SELECT coalesce(sum(n), 0) FROM cdm_counts WHERE ${status.clauses[0]} AND has_body = 0`, params: status.params };
 }
 
+/**
+ * Number of records listed after the others because they lack the sort field: tombstones,
+ * and for the Pc sort also CDMs without `collision_probability` (optional in CCSDS 508.0).
+ */
+export function cdmWithoutFieldCountSql(q: CdmQuery): SqlText | undefined {
+  if (q.sort.field === 'collision_probability') {
+    const w = where(statusClause(q), cdmBodyFilter(q), { clauses: ['collision_probability IS NULL'], params: [] });
+    return { sql: `SELECT count(*) FROM cdms INDEXED BY cdms_status_probability${w.text}`, params: w.params };
+  }
+  return needsBody(q) ? undefined : cdmTombstoneCountSql(q);
+}
+
 /** The `seq` of each record of one page of one segment, in list order. */
 export function cdmPageSql(q: CdmQuery, segment: CdmSegment, access: CdmAccess, limit: number, offset: number): SqlText {
   const { column, index } = SORT_COLUMNS[q.sort.field];

@@ -25,7 +25,7 @@ export function cdmRow(record: CdmRecord): CdmRow {
     status: record.status,
     tca_key: cdm ? timestampKey(cdm.tca) : null,
     created_key: cdm ? timestampKey(cdm.creation_date) : null,
-    collision_probability: cdm ? cdm.collision_probability : null,
+    collision_probability: cdm?.collision_probability ?? null,
     miss_distance_m: cdm ? cdm.miss_distance_m : null,
     object1_id: cdm ? cdm.object1.object_id : null,
     object2_id: cdm ? cdm.object2.object_id : null,

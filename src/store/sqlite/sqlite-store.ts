@@ -2,7 +2,7 @@ import type { Database } from 'better-sqlite3';
 import type { CdmRecord, ManeuverRecord, ObjectRecord } from '../../model/records.js';
 import { timestampKey } from '../../model/time.js';
 import type { CdmQuery, ManeuverQuery, ObjectQuery, Page, Paged, Store, StoredPeer } from '../store.js';
-import { CANDIDATE_MAX, chooseCdmAccess, cdmCountSql, cdmPageSql, cdmTombstoneCountSql, needsBody, type SqlText, type SqlValue } from './cdm-sql.js';
+import { CANDIDATE_MAX, chooseCdmAccess, cdmCountSql, cdmPageSql, cdmWithoutFieldCountSql, type SqlText, type SqlValue } from './cdm-sql.js';
 import { SqliteAuditStore } from './audit-sql.js';
 import { Checkpointer } from './checkpointer.js';
 import { WalSync } from './wal-sync.js';
@@ -79,8 +79,9 @@ export class SqliteStore implements Store {
 
   queryCdms(query: CdmQuery): Paged<CdmRecord> {
     const total = this.count(cdmCountSql(query));
-    // Records lacking the sort field (tombstones) come after all others, by cdm_id.
-    const withoutField = needsBody(query) ? 0 : this.count(cdmTombstoneCountSql(query));
+    // Records lacking the sort field (tombstones; CDMs without Pc for the Pc sort) come after all others, by cdm_id.
+    const withoutFieldSql = cdmWithoutFieldCountSql(query);
+    const withoutField = withoutFieldSql ? this.count(withoutFieldSql) : 0;
     const withField = total - withoutField;
     const access = chooseCdmAccess(query, total, this.candidateMax);
     const seqs: number[] = [];

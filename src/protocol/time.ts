@@ -1,0 +1,133 @@
+/**
+ * The one reading of a UTC time used everywhere: JSON validation (envelope and CDM fields),
+ * the CCSDS readers, ordering (merge, list sort, store keys) and TCA expiry.
+ */
+
+/**
+ * Days that ended with a positive leap second (23:59:60), from IERS Bulletin C
+ * (https://hpiers.obspm.fr/iers/bul/bulc/Leap_Second.dat, list as of Bulletin C 70, July 2025:
+ * no leap second at the end of December 2025). Add a day here when a Bulletin C announces one.
+ */
+export const LEAP_SECOND_DAYS: ReadonlySet<string> = new Set([
+  '1972-06-30', '1972-12-31', '1973-12-31', '1974-12-31', '1975-12-31', '1976-12-31',
+  '1977-12-31', '1978-12-31', '1979-12-31', '1981-06-30', '1982-06-30', '1983-06-30',
+  '1985-06-30', '1987-12-31', '1989-12-31', '1990-12-31', '1992-06-30', '1993-06-30',
+  '1994-06-30', '1995-12-31', '1997-06-30', '1998-12-31', '2005-12-31', '2008-12-31',
+  '2012-06-30', '2015-06-30', '2016-12-31',
+]);
+
+/** A validated UTC time. */
+export interface UtcTime {
+  /** Calendar date `YYYY-MM-DD` (day-of-year input converted). */
+  date: string;
+  /** `hh:mm:ss` as written (second 60 only on a leap-second day). */
+  clock: string;
+  /** Fraction digits as written, without the dot ('' when none); any number of digits. */
+  fraction: string;
+  /** Whether the text carried a zone designator (`Z`, `+00:00`, `-0000`, …). */
+  zoned: boolean;
+  /** Whether the text used the day-of-year form `YYYY-DDD`. */
+  dayOfYear: boolean;
+  /**
+   * Sortable key `YYYY-MM-DDThh:mm:ss.fffffffff` (nine fraction digits, truncated): plain text
+   * comparison orders times to the nanosecond, a leap second after 23:59:59 of its day.
+   */
+  key: string;
+  /**
+   * Milliseconds since 1970 (POSIX, truncated to the millisecond). A leap second 23:59:60.f
+   * counts as the last millisecond of its day, so that it is never later than the next day.
+   */
+  epochMs: number;
+}
+
+const CALENDAR = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?(Z|[+-]00:?00)?$/;
+const DAY_OF_YEAR = /^(\d{4})-(\d{3})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?(Z|[+-]00:?00)?$/;
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+function isLeapYear(year: number): boolean {
+  return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+}
+
+function daysInMonth(year: number, month: number): number {
+  return month === 2 && isLeapYear(year) ? 29 : (DAYS_IN_MONTH[month - 1] ?? 0);
+}
+
+function pad(value: number, width: number): string {
+  return String(value).padStart(width, '0');
+}
+
+/** Month and day of a day of the year (1-based); undefined when the year has no such day. */
+function monthDay(year: number, dayOfYear: number): [number, number] | undefined {
+  let rest = dayOfYear;
+  for (let month = 1; month <= 12; month++) {
+    const days = daysInMonth(year, month);
+    if (rest >= 1 && rest <= days) return [month, rest];
+    rest -= days;
+  }
+  return undefined;
+}
+
+function epochMillis(year: number, month: number, day: number, clock: [number, number, number], fraction: string): number {
+  const [hour, minute, second] = clock;
+  const millis = Number(fraction.padEnd(3, '0').slice(0, 3));
+  const base = new Date(0);
+  base.setUTCFullYear(year, month - 1, day);
+  base.setUTCHours(hour, minute, Math.min(second, 59), second === 60 ? 999 : millis);
+  return base.getTime();
+}
+
+/**
+ * Reads a UTC time: calendar `YYYY-MM-DDThh:mm:ss[.f…][Z]` or day-of-year
+ * `YYYY-DDDThh:mm:ss[.f…][Z]` (CCSDS 301.0 ASCII time codes A and B; ISO 8601), any number
+ * of fraction digits, a zero zone offset allowed. `23:59:60` is accepted only on a day of
+ * `LEAP_SECOND_DAYS`. Returns undefined for anything else, never throws.
+ */
+export function parseUtcTime(text: string): UtcTime | undefined {
+  if (typeof text !== 'string') return undefined;
+  let year: number;
+  let month: number;
+  let day: number;
+  let rest: (string | undefined)[];
+  const calendar = CALENDAR.exec(text);
+  const ordinal = calendar ? null : DAY_OF_YEAR.exec(text);
+  if (calendar) {
+    [year, month, day] = calendar.slice(1, 4).map(Number) as [number, number, number];
+    if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return undefined;
+    rest = calendar.slice(4);
+  } else if (ordinal) {
+    year = Number(ordinal[1]);
+    const found = monthDay(year, Number(ordinal[2]));
+    if (!found) return undefined;
+    [month, day] = found;
+    rest = ordinal.slice(3);
+  } else {
+    return undefined;
+  }
+  const [hourText = '', minuteText = '', secondText = '', fraction = '', zone] = rest;
+  const clock = [Number(hourText), Number(minuteText), Number(secondText)] as [number, number, number];
+  const [hour, minute, second] = clock;
+  const date = `${pad(year, 4)}-${pad(month, 2)}-${pad(day, 2)}`;
+  if (hour > 23 || minute > 59 || second > 60) return undefined;
+  if (second === 60 && !(hour === 23 && minute === 59 && LEAP_SECOND_DAYS.has(date))) return undefined;
+  const clockText = `${hourText}:${minuteText}:${secondText}`;
+  return {
+    date,
+    clock: clockText,
+    fraction,
+    zoned: zone !== undefined,
+    dayOfYear: ordinal !== null,
+    key: `${date}T${clockText}.${fraction.padEnd(9, '0').slice(0, 9)}`,
+    epochMs: epochMillis(year, month, day, clock, fraction),
+  };
+}
+
+/** Whether a JSON timestamp is valid: calendar form with a zone designator (PROTOCOL.md section 4). */
+export function isUtcTimestamp(text: string): boolean {
+  const time = parseUtcTime(text);
+  return time !== undefined && time.zoned && !time.dayOfYear;
+}
+
+/** Milliseconds since 1970 of a timestamp, by `parseUtcTime`; NaN when it is not a valid time. */
+export function utcMillis(text: string): number {
+  return parseUtcTime(text)?.epochMs ?? Number.NaN;
+}

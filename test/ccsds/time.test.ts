@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { parseCdmKvn } from '../../src/ccsds/index.js';
+import { compareTimestamps, timestampKey } from '../../src/model/time.js';
+import { validateCdm, validateEnvelope } from '../../src/protocol/validate.js';
+import { LEAP_SECOND_DAYS, parseUtcTime, utcMillis } from '../../src/protocol/time.js';
+import { sampleCdm, sampleCdmEnvelope } from '../helpers/fixtures.js';
+import { fixtureIn } from './corpus-helpers.js';
+
+describe('one UTC time reader', () => {
+  it('reads calendar and day-of-year forms, any number of fraction digits', () => {
+    expect(parseUtcTime('2030-01-02T03:04:05Z')?.key).toBe('2030-01-02T03:04:05.000000000');
+    expect(parseUtcTime('2030-01-02T03:04:05.0000000001')?.key).toBe('2030-01-02T03:04:05.000000000');
+    expect(parseUtcTime('2030-01-02T03:04:05.123456789999')?.fraction).toBe('123456789999');
+    expect(parseUtcTime('2024-366T23:00:00')?.date).toBe('2024-12-31');
+    expect(parseUtcTime('2023-366T23:00:00')).toBeUndefined();
+    expect(parseUtcTime('2030-02-29T00:00:00')).toBeUndefined();
+  });
+
+  it('accepts 23:59:60 only at the end of a day of the IERS Bulletin C table', () => {
+    for (const day of ['1972-06-30', '2016-12-31']) expect(LEAP_SECOND_DAYS.has(day)).toBe(true);
+    expect(parseUtcTime('2016-12-31T23:59:60.500Z')).toBeDefined();
+    expect(parseUtcTime('2016-366T23:59:60Z')).toBeDefined();
+    expect(parseUtcTime('2015-06-30T23:59:60')).toBeDefined();
+    expect(parseUtcTime('2017-12-31T23:59:60Z')).toBeUndefined();
+    expect(parseUtcTime('2016-12-31T12:34:60Z')).toBeUndefined();
+    expect(parseUtcTime('2016-12-31T23:58:60Z')).toBeUndefined();
+  });
+
+  it('orders a leap second after 23:59:59 of its day and before the next day, to the nanosecond', () => {
+    const times = ['2017-01-01T00:00:00Z', '2016-12-31T23:59:60.5Z', '2016-12-31T23:59:59.999999999Z', '2016-12-31T23:59:60Z'];
+    expect([...times].sort(compareTimestamps)).toEqual([times[2], times[3], times[1], times[0]]);
+    expect(compareTimestamps('2030-01-01T00:00:00.000000001Z', '2030-01-01T00:00:00Z')).toBe(1);
+    expect(compareTimestamps('2030-01-01T00:00:00.0000000001Z', '2030-01-01T00:00:00Z')).toBe(0);
+    expect(timestampKey('2016-12-31T23:59:60.5Z')).toBe('2016-12-31T23:59:60.500000000');
+    expect(utcMillis('2016-12-31T23:59:60.5Z')).toBeLessThan(utcMillis('2017-01-01T00:00:00Z'));
+    expect(utcMillis('2016-12-31T23:59:60.5Z')).toBeGreaterThan(utcMillis('2016-12-31T23:59:59.998Z'));
+  });
+
+  it('JSON CDMs and envelopes use it: 12:34:60 is refused, a real leap second accepted', () => {
+    expect(validateCdm(sampleCdm({ tca: '2030-01-02T12:34:60Z' }))).toMatchObject({ ok: false, issue: { field: 'tca' } });
+    expect(validateCdm(sampleCdm({ tca: '2030-12-31T23:59:60Z' })).ok).toBe(false);
+    expect(validateCdm(sampleCdm({ creation_date: '2016-12-31T23:59:60.25Z' })).ok).toBe(true);
+    expect(validateCdm(sampleCdm({ tca: '2030-01-02T00:00:00.0000000001Z' })).ok).toBe(true);
+    const envelope = { ...sampleCdmEnvelope(), timestamp: '2030-01-02T12:34:60Z' };
+    expect(validateEnvelope(envelope)).toMatchObject({ ok: false, issue: { field: 'timestamp' } });
+  });
+
+  it('the CCSDS readers use it: the leap-second case reads, 12:34:60 does not', () => {
+    const leap = fixtureIn('cases', '09-tca-leap-second.kvn');
+    expect(parseCdmKvn(leap).ok).toBe(true);
+    const wrong = parseCdmKvn(leap.replace('2016-12-31T23:59:60.500', '2016-12-31T12:34:60.500'));
+    expect(wrong.ok || wrong.error.message).toMatch(/^line \d+: TCA: .* is not a CCSDS UTC time/);
+  });
+});
