@@ -13,7 +13,7 @@ export interface RawResponse {
  * library would refuse to send: bad encodings, duplicate headers, wrong lengths), writing
  * all of them before reading, as simple clients do. Resolves with the first response.
  */
-export function rawRequest(url: string, request: string | Buffer, options: { timeoutMs?: number } = {}): Promise<RawResponse> {
+export function rawRequest(url: string, request: string | Buffer, options: { timeoutMs?: number; writeAllFirst?: boolean } = {}): Promise<RawResponse> {
   const { hostname, port } = new URL(url);
   return new Promise((resolve, reject) => {
     const socket = connect({ host: hostname, port: Number(port) });
@@ -22,7 +22,18 @@ export function rawRequest(url: string, request: string | Buffer, options: { tim
       socket.destroy();
       reject(new Error(`no complete response within ${options.timeoutMs ?? 10_000} ms: ${Buffer.concat(chunks).toString('latin1').slice(0, 200)}`));
     }, options.timeoutMs ?? 10_000);
+    // With writeAllFirst, like a client that sends its whole body before it reads (Python's
+    // http.client): an error while writing fails the request even if an answer came first.
+    let written = options.writeAllFirst !== true;
     const finish = (error?: Error) => {
+      if (!written) {
+        if (error) {
+          clearTimeout(timer);
+          socket.destroy();
+          reject(new Error(`the server closed the connection while the request was being written: ${error.message}`));
+        }
+        return;
+      }
       const parsed = parseResponse(Buffer.concat(chunks));
       if (parsed) {
         clearTimeout(timer);
@@ -39,7 +50,12 @@ export function rawRequest(url: string, request: string | Buffer, options: { tim
     });
     socket.on('error', (err) => finish(err));
     socket.on('close', () => finish(new Error(`connection closed without a complete response: ${Buffer.concat(chunks).toString('latin1').slice(0, 200)}`)));
-    socket.write(request);
+    socket.write(request, (err) => {
+      if (options.writeAllFirst !== true) return;
+      if (err) return finish(err);
+      written = true;
+      finish();
+    });
   });
 }
 
