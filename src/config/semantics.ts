@@ -1,4 +1,5 @@
 import { invalidNetwork } from '../allow-list.js';
+import { peerAddressProblem } from './peer-address.js';
 import type { Config } from './schema.js';
 
 /** Rules that span several keys, which a schema cannot say. */
@@ -22,7 +23,8 @@ export function semanticProblems(config: Config): string[] {
   problems.push(...duplicates(config.peers.map((p) => p.id), (i) => `peers[${i}].id: duplicate peer id`));
   config.peers.forEach((peer, i) => {
     if (peer.id === config.node.id) problems.push(`peers[${i}].id: a node cannot peer with itself (node.id is "${config.node.id}")`);
-    if (!isUrl(peer.address)) problems.push(`peers[${i}].address: must be an http(s) URL`);
+    const addressProblem = peerAddressProblem(peer.address);
+    if (addressProblem) problems.push(`peers[${i}].address: ${addressProblem}`);
   });
   if (config.protocol.session_timeout_seconds <= config.protocol.heartbeat_interval_seconds) {
     problems.push('protocol.session_timeout_seconds: must be greater than protocol.heartbeat_interval_seconds');
@@ -47,13 +49,4 @@ function duplicates(values: string[], describe: (index: number) => string): stri
     seen.add(value);
   });
   return out;
-}
-
-function isUrl(text: string): boolean {
-  try {
-    const url = new URL(text);
-    return url.protocol === 'http:' || url.protocol === 'https:';
-  } catch {
-    return false;
-  }
 }
