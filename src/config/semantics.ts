@@ -1,4 +1,5 @@
 import { invalidNetwork } from '../allow-list.js';
+import { headerValueProblem } from './header-value.js';
 import { peerAddressProblem } from './peer-address.js';
 import type { Config } from './schema.js';
 
@@ -21,6 +22,7 @@ export function semanticProblems(config: Config): string[] {
     ...duplicates(config.api.auth.tokens.map((t) => t.secret), (i) => `api.auth.tokens[${i}].secret: the same secret is used by another token`),
   );
   problems.push(...duplicates(config.peers.map((p) => p.id), (i) => `peers[${i}].id: duplicate peer id`));
+  problems.push(...secretProblems(config));
   config.peers.forEach((peer, i) => {
     if (peer.id === config.node.id) problems.push(`peers[${i}].id: a node cannot peer with itself (node.id is "${config.node.id}")`);
     const addressProblem = peerAddressProblem(peer.address);
@@ -49,4 +51,18 @@ function duplicates(values: string[], describe: (index: number) => string): stri
     seen.add(value);
   });
   return out;
+}
+
+/** Token secrets and peer tokens must be sendable in an Authorization header; the key named is the one that holds the value. */
+function secretProblems(config: Config): string[] {
+  const problems: string[] = [];
+  config.api.auth.tokens.forEach((token, i) => {
+    const problem = headerValueProblem(token.secret);
+    if (problem) problems.push(`api.auth.tokens[${i}].${token.secret_file !== undefined ? 'secret_file' : 'secret'}: ${problem}`);
+  });
+  config.peers.forEach((peer, i) => {
+    const problem = peer.auth_token === undefined ? undefined : headerValueProblem(peer.auth_token);
+    if (problem) problems.push(`peers[${i}].${peer.auth_token_file !== undefined ? 'auth_token_file' : 'auth_token'}: ${problem}`);
+  });
+  return problems;
 }
