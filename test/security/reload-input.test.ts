@@ -5,7 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load.js';
 import { SpaceCommsNode } from '../../src/node.js';
 import { createLogger } from '../../src/observability/logger.js';
+import { startCli } from '../helpers/cli.js';
 import { aliasBomb, sharedPolicyPeers } from '../helpers/config-yaml.js';
+import { waitFor } from '../helpers/network.js';
 import { ADMIN_TOKEN, LogCapture, READ_TOKEN, http } from '../helpers/node.js';
 import { expectApiError } from '../helpers/api-errors.js';
 
@@ -68,4 +70,25 @@ describe('reload with a bad file', () => {
     const peers = (await http(url, 'GET', '/peers', { token: READ_TOKEN })).json.peers as { peer_id: string; policies: Record<string, unknown> }[];
     expect(peers.find((p) => p.peer_id === 'peer-119')?.policies).toMatchObject({ accept_maneuver: false, forward_maneuver: false });
   });
+});
+
+describe('SIGHUP with a bad file', () => {
+  it('keeps the node running through an alias bomb and an unresolved alias', async () => {
+    const cliPath = join(dir, 'cli.yaml');
+    writeFileSync(cliPath, `${base}peers:\n  - { id: first-peer, address: "http://127.0.0.1:9" }\n`);
+    const cli = await startCli(['--config', cliPath]);
+    try {
+      for (const [i, bad] of [`${base}${aliasBomb(9)}`, `${base}peers: *missing\n`].entries()) {
+        writeFileSync(cliPath, bad);
+        cli.child.kill('SIGHUP');
+        await waitFor(`reload ${i + 1} refused`, () => (cli.output().match(/configuration reload refused/g) ?? []).length === i + 1);
+      }
+      expect(cli.child.exitCode).toBeNull();
+      expect((await http(cli.url, 'GET', '/health')).status).toBe(200);
+      const peers = (await http(cli.url, 'GET', '/peers', { token: READ_TOKEN })).json.peers as { peer_id: string }[];
+      expect(peers.map((p) => p.peer_id)).toEqual(['first-peer']);
+    } finally {
+      await cli.stop();
+    }
+  }, 30_000);
 });
