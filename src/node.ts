@@ -91,7 +91,9 @@ export class SpaceCommsNode {
       objectsTracked: () => this.store.countActiveObjects(),
     });
     this.audit = new AuditTrail(this.store.audit, () => this.config.audit);
-    this.peers = new PeerManager(new PeerRegistry(config.peers, this.store, this.now), {
+    const skipped = (peerId: string, problem: string) =>
+      this.logger.error({ peer: peerId, error: problem }, 'stored peer skipped: its address cannot be used; add it again with POST /peers and a valid address');
+    this.peers = new PeerManager(new PeerRegistry(config.peers, this.store, this.now, skipped), {
       nodeId: config.node.id,
       audit: this.audit,
       nodeName: () => this.config.node.name ?? this.config.node.id,

@@ -8,6 +8,7 @@ import { allowListFor } from '../allow-list.js';
 import { ClientRateLimiter } from './guards.js';
 import type { ApiContext } from './context.js';
 import { ApiError, invalid } from './errors.js';
+import { apiErrorFor, clientErrorAnswer, drainOversizedBody, frameworkErrorAnswer, MAX_PARAM_LENGTH } from './framework-errors.js';
 import { registerAdminRoutes } from './routes/admin.js';
 import { registerCdmRoutes } from './routes/cdms.js';
 import { registerHealthRoutes } from './routes/health.js';
@@ -26,13 +27,6 @@ declare module 'fastify' {
 export interface ServerOptions {
   https?: { cert: Buffer; key: Buffer; ca?: Buffer; requestCert: boolean };
 }
-
-const FASTIFY_ERRORS: Record<string, (err: FastifyError) => ApiError> = {
-  FST_ERR_CTP_BODY_TOO_LARGE: () => new ApiError('payload_too_large', 'Request body is larger than api.body_limit_bytes allows'),
-  FST_ERR_CTP_INVALID_MEDIA_TYPE: (err) => new ApiError('unsupported_media_type', err.message),
-  FST_ERR_CTP_EMPTY_JSON_BODY: () => invalid('', 'Request body is empty; send a JSON object'),
-  FST_ERR_CTP_INVALID_CONTENT_LENGTH: () => invalid('', 'Content-Length does not match the body'),
-};
 
 /**
  * Plain HTTP/1.1, or with TLS: HTTP/2 negotiated by ALPN with HTTP/1.1 still accepted,
@@ -97,6 +91,10 @@ export async function buildServer(ctx: ApiContext, options: ServerOptions = {}):
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: config.api.body_limit_bytes,
     return503OnClosing: true,
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
+    // Refusals before a route runs answer in the documented error shape too.
+    frameworkErrors: (err: FastifyError, request: FastifyRequest, reply: FastifyReply) => frameworkErrorAnswer(err, request, reply, (code) => ctx.metrics.countError(code)),
+    clientErrorHandler: (err: NodeJS.ErrnoException, socket: Socket) => clientErrorAnswer(err, socket, (code) => ctx.metrics.countError(code)),
     ...transportOptions(ctx, options),
   }) as unknown as FastifyInstance;
   // Slow clients: headers must arrive within headers_seconds, the whole request within request_seconds;
@@ -129,7 +127,8 @@ export async function buildServer(ctx: ApiContext, options: ServerOptions = {}):
 
 function registerParsers(app: FastifyInstance, maxDepth: () => number): void {
   app.removeContentTypeParser('application/json');
-  app.addContentTypeParser(/^application\/(?:[\w.+-]+\+)?json$/i, { parseAs: 'string' }, (_request, body, done) => {
+  // Media-type parameters (`; charset=utf-8`) are allowed and ignored, whatever their case (PROTOCOL.md section 1).
+  app.addContentTypeParser(/^application\/(?:[\w.+-]+\+)?json(?:\s*;.*)?$/is, { parseAs: 'string' }, (_request, body, done) => {
     const text = body as string;
     if (text.trim() === '') return done(invalid('', 'Request body is empty; send a JSON object'));
     let value: unknown;
@@ -146,18 +145,17 @@ function registerParsers(app: FastifyInstance, maxDepth: () => number): void {
   app.addContentTypeParser('*', { parseAs: 'string' }, (_request, body, done) => done(null, body));
 }
 
-function sendError(ctx: ApiContext, err: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
-  let apiError: ApiError;
-  if (err instanceof ApiError) apiError = err;
-  else if (err.code && FASTIFY_ERRORS[err.code]) apiError = (FASTIFY_ERRORS[err.code] as (e: FastifyError) => ApiError)(err);
-  else if (err.statusCode !== undefined && err.statusCode >= 400 && err.statusCode < 500) apiError = invalid('', err.message);
-  else {
+async function sendError(ctx: ApiContext, err: FastifyError, request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
+  let apiError = apiErrorFor(err);
+  if (!apiError) {
     request.log.error({ err, method: request.method, url: request.url }, 'request failed');
     apiError = new ApiError('internal_error', 'Internal error; see the node log');
   }
   ctx.metrics.countError(apiError.code);
-  void reply.code(apiError.statusCode).send(apiError.toBody());
+  if (apiError.code === 'payload_too_large') await drainOversizedBody(ctx, request);
+  return reply.code(apiError.statusCode).send(apiError.toBody());
 }
+
 
 function neededPermission(ctx: ApiContext, request: FastifyRequest): Permission | undefined {
   const declared = request.routeOptions.config?.permission;

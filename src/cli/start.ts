@@ -54,6 +54,6 @@ function installSignalHandlers(node: SpaceCommsNode): void {
   // Reload: an invalid file is refused and logged by the node; the running configuration stays.
   process.on('SIGHUP', () => {
     node.logger.info({ signal: 'SIGHUP' }, 'reloading configuration');
-    void node.reload();
+    node.reload().catch((err: unknown) => node.logger.error({ err }, 'configuration reload failed; the running configuration stays'));
   });
 }

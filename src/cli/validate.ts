@@ -1,4 +1,4 @@
-import { configWarnings, loadTlsMaterial, peerTlsProblems } from '../config/files.js';
+import { configWarnings, draftTlsProblems, loadTlsMaterial, peerTlsProblems } from '../config/files.js';
 import { loadConfig, resolveConfigPath } from '../config/load.js';
 
 /** Prints every problem of a configuration with its key path; returns the exit code (0 valid, 1 invalid). */
@@ -6,8 +6,10 @@ export function runValidateConfig(flag: string | undefined): number {
   const path = resolveConfigPath(flag, process.env);
   const loaded = loadConfig(path, process.env);
   if (!loaded.ok) {
-    for (const error of loaded.errors) console.error(error);
-    console.error(`configuration invalid: ${loaded.errors.length} problem(s) in ${path ?? 'built-in defaults'}`);
+    // Every problem at once: the TLS files the draft names are checked too.
+    const errors = [...loaded.errors, ...draftTlsProblems(loaded.draft, loaded.unsetFields ?? [])];
+    for (const error of errors) console.error(error);
+    console.error(`configuration invalid: ${errors.length} problem(s) in ${path ?? 'built-in defaults'}`);
     return 1;
   }
   const tls = loadTlsMaterial(loaded.config);

@@ -24,7 +24,7 @@ function readOne(field: string, path: string, errors: string[]): Buffer | undefi
  * Reads the certificate, key and CA the configuration names and checks that they belong
  * together: the key matches the certificate, which is valid now.
  */
-export function loadTlsMaterial(config: Config, now = new Date()): TlsCheck {
+export function loadTlsMaterial(config: Pick<Config, 'server'>, now = new Date()): TlsCheck {
   const tls = config.server.tls;
   if (!tls.enabled) {
     return { ok: true };
@@ -62,7 +62,7 @@ export function loadTlsMaterial(config: Config, now = new Date()): TlsCheck {
 }
 
 /** Every per-peer CA file must be readable and a certificate. */
-export function peerTlsProblems(config: Config): string[] {
+export function peerTlsProblems(config: { peers: Pick<Config['peers'][number], 'tls'>[] }): string[] {
   const problems: string[] = [];
   config.peers.forEach((peer, i) => {
     const path = peer.tls?.ca_path;
@@ -75,6 +75,35 @@ export function peerTlsProblems(config: Config): string[] {
       problems.push(`peers[${i}].tls.ca_path: ${path} is not a PEM certificate`);
     }
   });
+  return problems;
+}
+
+/**
+ * The TLS file problems of a configuration that failed other checks (`validate-config`
+ * reports everything at once): the server certificate, key and CA and each peer's CA, as
+ * far as the draft names them. Paths that use an unset variable are left out; they have
+ * been reported already.
+ */
+export function draftTlsProblems(draft: unknown, unsetFields: readonly string[]): string[] {
+  const unset = new Set(unsetFields);
+  const text = (value: unknown, field: string) => (typeof value === 'string' && value !== '' && !unset.has(field) ? value : undefined);
+  const root = (draft ?? {}) as { server?: { tls?: Record<string, unknown> }; peers?: unknown };
+  const tls = root.server?.tls ?? {};
+  const problems: string[] = [];
+  const cert = text(tls.cert_path, 'server.tls.cert_path');
+  const key = text(tls.key_path, 'server.tls.key_path');
+  const ca = text(tls.ca_path, 'server.tls.ca_path');
+  if (tls.enabled === true && cert !== undefined && key !== undefined) {
+    const server = { enabled: true, cert_path: cert, key_path: key, require_client_cert: false, ...(ca !== undefined ? { ca_path: ca } : {}) };
+    const checked = loadTlsMaterial({ server: { tls: server } } as Pick<Config, 'server'>);
+    if (!checked.ok) problems.push(...checked.errors);
+  }
+  const peers = Array.isArray(root.peers) ? (root.peers as { tls?: { ca_path?: unknown } }[]) : [];
+  const peerCas = peers.map((peer, i) => {
+    const path = text(peer?.tls?.ca_path, `peers[${i}].tls.ca_path`);
+    return path !== undefined ? { tls: { ca_path: path } } : {};
+  });
+  problems.push(...peerTlsProblems({ peers: peerCas }));
   return problems;
 }
 

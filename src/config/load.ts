@@ -10,7 +10,14 @@ import { semanticProblems } from './semantics.js';
 
 export const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error'];
 
-export type LoadResult = { ok: true; config: Config; source: string; warnings: string[] } | { ok: false; errors: string[] };
+/**
+ * A failed load may carry `draft`: the document after variable substitution and defaults,
+ * not valid as a whole, with `unsetFields` naming keys whose variables are unset, so that
+ * `validate-config` can still check the files it names.
+ */
+export type LoadResult =
+  | { ok: true; config: Config; source: string; warnings: string[] }
+  | { ok: false; errors: string[]; draft?: unknown; unsetFields?: string[] };
 
 const validateSchema = compileReporting<RawConfig>(ConfigSchema);
 
@@ -32,8 +39,36 @@ export function loadConfig(path: string | undefined, env: Record<string, string 
   return parseConfigText(text, path, env);
 }
 
+/**
+ * How many alias expansions a configuration may make (the yaml library counts each alias
+ * times the aliases inside what it names). A file with thousands of peers sharing one
+ * anchored policy block stays far below; nested aliases that multiply ("billion laughs")
+ * exceed it at once and the file is refused instead of exhausting memory.
+ */
+export const MAX_ALIAS_COUNT = 10_000;
+
+/**
+ * Parses configuration YAML (YAML 1.2, with `<<` merge keys) and checks it. Never throws:
+ * syntax errors, alias bombs and schema problems all come back as `errors`, each naming
+ * the line or key.
+ */
 export function parseConfigText(text: string, source: string, env: Record<string, string | undefined>): LoadResult {
-  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
+  let raw: unknown;
+  try {
+    const parsed = toDocumentValue(text, source);
+    if (!parsed.ok) return parsed;
+    raw = parsed.value;
+  } catch (err) {
+    return { ok: false, errors: [`${source}: cannot read the configuration: ${(err as Error).message}`] };
+  }
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
+    return { ok: false, errors: [`${source}: the configuration must be a YAML mapping of sections (node, server, ...)`] };
+  }
+  return fromDocument(raw, source, env);
+}
+
+function toDocumentValue(text: string, source: string): { ok: true; value: unknown } | { ok: false; errors: string[] } {
+  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true, merge: true });
   if (doc.errors.length > 0) {
     return {
       ok: false,
@@ -45,26 +80,30 @@ export function parseConfigText(text: string, source: string, env: Record<string
       }),
     };
   }
-  const raw: unknown = doc.toJS() ?? {};
-  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
-    return { ok: false, errors: [`${source}: the configuration must be a YAML mapping of sections (node, server, ...)`] };
+  try {
+    return { ok: true, value: doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) ?? {} };
+  } catch (err) {
+    if (/excessive alias count/i.test((err as Error).message)) {
+      return { ok: false, errors: [`${source}: invalid YAML: aliases expand to more than ${MAX_ALIAS_COUNT} nodes (nested anchors that multiply are refused)`] };
+    }
+    return { ok: false, errors: [`${source}: invalid YAML: ${(err as Error).message}`] };
   }
-  return fromDocument(raw, source, env);
 }
 
 function fromDocument(raw: unknown, source: string, env: Record<string, string | undefined>): LoadResult {
   const substituted = substituteEnv(raw, env);
   const errors = substituted.errors.map((e) => `${e.field}: environment variable ${e.variable} is not set`);
-  const checked = validateSchema(structuredClone(substituted.value));
+  const candidate = structuredClone(substituted.value);
+  const checked = validateSchema(candidate);
   // A key whose variable is unset has already been reported; its empty stand-in is not a second problem.
   const unsetFields = new Set(substituted.errors.map((e) => e.field));
   if (!checked.ok) errors.push(...checked.issues.filter((i) => !unsetFields.has(i.field)).map((i) => `${i.field || '(root)'}: ${i.message}`));
-  if (errors.length > 0 || !checked.ok) return { ok: false, errors };
+  if (errors.length > 0 || !checked.ok) return { ok: false, errors, draft: candidate, unsetFields: [...unsetFields] };
   const resolved = resolveSecrets(checked.value);
-  if (!resolved.config) return { ok: false, errors: resolved.errors };
+  if (!resolved.config) return { ok: false, errors: resolved.errors, draft: checked.value, unsetFields: [] };
   const config = resolved.config;
   const problems = semanticProblems(config);
-  if (problems.length > 0) return { ok: false, errors: problems };
+  if (problems.length > 0) return { ok: false, errors: problems, draft: config, unsetFields: [] };
   const levelOverride = env.SPACECOMMS_LOG_LEVEL;
   if (levelOverride) {
     if (!LOG_LEVELS.includes(levelOverride as LogLevel)) {

@@ -1,4 +1,6 @@
 import { invalidNetwork } from '../allow-list.js';
+import { headerValueProblem } from './header-value.js';
+import { peerAddressProblem } from './peer-address.js';
 import type { Config } from './schema.js';
 
 /** Rules that span several keys, which a schema cannot say. */
@@ -20,9 +22,11 @@ export function semanticProblems(config: Config): string[] {
     ...duplicates(config.api.auth.tokens.map((t) => t.secret), (i) => `api.auth.tokens[${i}].secret: the same secret is used by another token`),
   );
   problems.push(...duplicates(config.peers.map((p) => p.id), (i) => `peers[${i}].id: duplicate peer id`));
+  problems.push(...secretProblems(config));
   config.peers.forEach((peer, i) => {
     if (peer.id === config.node.id) problems.push(`peers[${i}].id: a node cannot peer with itself (node.id is "${config.node.id}")`);
-    if (!isUrl(peer.address)) problems.push(`peers[${i}].address: must be an http(s) URL`);
+    const addressProblem = peerAddressProblem(peer.address);
+    if (addressProblem) problems.push(`peers[${i}].address: ${addressProblem}`);
   });
   if (config.protocol.session_timeout_seconds <= config.protocol.heartbeat_interval_seconds) {
     problems.push('protocol.session_timeout_seconds: must be greater than protocol.heartbeat_interval_seconds');
@@ -49,11 +53,16 @@ function duplicates(values: string[], describe: (index: number) => string): stri
   return out;
 }
 
-function isUrl(text: string): boolean {
-  try {
-    const url = new URL(text);
-    return url.protocol === 'http:' || url.protocol === 'https:';
-  } catch {
-    return false;
-  }
+/** Token secrets and peer tokens must be sendable in an Authorization header; the key named is the one that holds the value. */
+function secretProblems(config: Config): string[] {
+  const problems: string[] = [];
+  config.api.auth.tokens.forEach((token, i) => {
+    const problem = headerValueProblem(token.secret);
+    if (problem) problems.push(`api.auth.tokens[${i}].${token.secret_file !== undefined ? 'secret_file' : 'secret'}: ${problem}`);
+  });
+  config.peers.forEach((peer, i) => {
+    const problem = peer.auth_token === undefined ? undefined : headerValueProblem(peer.auth_token);
+    if (problem) problems.push(`peers[${i}].${peer.auth_token_file !== undefined ? 'auth_token_file' : 'auth_token'}: ${problem}`);
+  });
+  return problems;
 }

@@ -1,3 +1,4 @@
+import { peerAddressProblem } from '../config/peer-address.js';
 import type { PeerEntry } from '../config/schema.js';
 import { canonicalJson } from '../model/canonical.js';
 import type { PeerPolicies } from '../protocol/policies.js';
@@ -62,10 +63,17 @@ export class PeerRegistry {
     configured: PeerEntry[],
     private readonly store: Store,
     private readonly now: () => Date = () => new Date(),
+    /** Told of a stored peer that is skipped because its address cannot be used. */
+    onUnusable: (peerId: string, problem: string) => void = () => {},
   ) {
     for (const entry of configured) this.peers.set(entry.id, fromConfig(entry));
     for (const stored of store.listPeers()) {
       if (this.peers.has(stored.peer_id)) continue;
+      const problem = peerAddressProblem(stored.address);
+      if (problem) {
+        onUnusable(stored.peer_id, `address ${JSON.stringify(stored.address)} ${problem}`);
+        continue;
+      }
       const { added_at: _addedAt, ...definition } = stored;
       this.peers.set(stored.peer_id, { ...definition, origin: 'api' });
     }

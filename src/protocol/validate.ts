@@ -53,7 +53,41 @@ function describe(error: ErrorObject, base: string): ValidationIssue {
   }
 }
 
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/**
+ * The first value JSON cannot carry faithfully, anywhere in `value`: a number that is not
+ * finite (`1e309` parses to Infinity, which JSON.stringify writes as null and RFC 8785
+ * refuses) or a string with a lone UTF-16 surrogate (RFC 8785 section 3.2.2.2). The field
+ * is named by its dotted path under `base`.
+ */
+export function unrepresentableValue(value: unknown, base = ''): ValidationIssue | undefined {
+  const stack: [unknown, string][] = [[value, base]];
+  while (stack.length > 0) {
+    const [node, at] = stack.pop() as [unknown, string];
+    if (typeof node === 'number' && !Number.isFinite(node)) {
+      return { field: at, message: `Invalid field ${at || '(body)'}: must be a finite number (got ${String(node)})` };
+    }
+    if (typeof node === 'string' && LONE_SURROGATE.test(node)) {
+      return { field: at, message: `Invalid field ${at || '(body)'}: contains a lone UTF-16 surrogate (not valid Unicode)` };
+    }
+    if (node === null || typeof node !== 'object') continue;
+    if (Array.isArray(node)) {
+      for (let i = node.length - 1; i >= 0; i--) stack.push([node[i], `${at}[${i}]`]);
+    } else {
+      for (const key of Object.keys(node).reverse()) {
+        const field = at ? `${at}.${key}` : key;
+        if (LONE_SURROGATE.test(key)) return { field, message: `Invalid field name ${field}: contains a lone UTF-16 surrogate (not valid Unicode)` };
+        stack.push([(node as Record<string, unknown>)[key], field]);
+      }
+    }
+  }
+  return undefined;
+}
+
 function run<T>(validate: ValidateFunction<T>, value: unknown, base = ''): Validated<T> {
+  const unrepresentable = unrepresentableValue(value, base);
+  if (unrepresentable) return { ok: false, issue: unrepresentable };
   if (validate(value)) return { ok: true, value };
   const first = validate.errors?.[0];
   if (!first) return { ok: false, issue: { field: base, message: 'Invalid value' } };

@@ -1,5 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
+import { headerValueProblem } from '../../config/header-value.js';
+import { peerAddressProblem } from '../../config/peer-address.js';
 import { PeerEntry } from '../../config/schema.js';
 import type { PeerPolicies } from '../../protocol/policies.js';
 import { compileReporting } from '../../protocol/schema-errors.js';
@@ -28,6 +30,10 @@ export function registerPeerRoutes(app: FastifyInstance, ctx: ApiContext): void 
       throw invalid(first?.field ?? '', `${first?.field ?? 'body'}: ${first?.message ?? 'is not valid'}`, { problems: checked.issues });
     }
     const peer = checked.value;
+    const addressProblem = peerAddressProblem(peer.address);
+    if (addressProblem) throw invalid('address', `address: ${addressProblem}`);
+    const tokenProblem = peer.auth_token === undefined ? undefined : headerValueProblem(peer.auth_token);
+    if (tokenProblem) throw invalid('auth_token', `auth_token: ${tokenProblem}`);
     if (peer.peer_id === ctx.config().node.id) throw invalid('peer_id', 'A node cannot peer with itself');
     if (!ctx.peers.add(peer)) throw conflict(`Peer ${peer.peer_id} already exists`);
     await ctx.store.durable();

@@ -7,6 +7,7 @@ import { bearerToken } from '../auth.js';
 import { certificateNames } from '../tls-names.js';
 import type { ApiContext } from '../context.js';
 import { ApiError } from '../errors.js';
+import { apiErrorFor, drainOversizedBody } from '../framework-errors.js';
 
 const sessions = new WeakMap<object, PeerSession>();
 
@@ -35,13 +36,16 @@ export function registerProtocolRoute(app: FastifyInstance, ctx: ApiContext): vo
       if (limited) return send(reply, limited);
       sessions.set(request, auth.session);
     },
-    errorHandler: (err: FastifyError, request, reply) => {
-      const status = err.statusCode === 413 || err.code === 'FST_ERR_CTP_BODY_TOO_LARGE' ? 413 : err.statusCode === 415 ? 415 : 400;
+    // PROTOCOL.md section 4: bad JSON, another media type, a body over the size limit are all
+    // `400 INVALID_MESSAGE`; anything unexpected is `500 INTERNAL_ERROR`.
+    errorHandler: async (err: FastifyError, request, reply) => {
       if (!(err instanceof ApiError) && (err.statusCode ?? 500) >= 500) {
         request.log.error({ err }, 'peer message failed');
         return send(reply, ctx.protocol.internalError());
       }
-      return send(reply, ctx.protocol.malformed(status, err.message));
+      const problem = apiErrorFor(err);
+      if (problem?.code === 'payload_too_large') await drainOversizedBody(ctx, request);
+      return send(reply, ctx.protocol.malformed(400, problem?.message ?? err.message));
     },
     handler: async (request, reply) => {
       const session = sessions.get(request) as PeerSession;
