@@ -89,9 +89,8 @@ function readRelative(relative: DecodedSection): Outcome<RelativePart> {
   if (!missEntry.ok) return missEntry;
   const miss = boundedNumber(missEntry.value, 'MISS_DISTANCE');
   if (!miss.ok) return miss;
-  const pcEntry = required(relative, 'COLLISION_PROBABILITY');
-  if (!pcEntry.ok) return pcEntry;
-  const pc = boundedNumber(pcEntry.value, 'COLLISION_PROBABILITY', 1);
+  const pcEntry = take(relative, 'COLLISION_PROBABILITY');
+  const pc = pcEntry?.value === undefined ? success(undefined) : boundedNumber(pcEntry, 'COLLISION_PROBABILITY', 1);
   if (!pc.ok) return pc;
   const relativeState: Record<string, number> = {};
   for (const [keyword, field] of RELATIVE_STATE_FIELDS) {
@@ -106,7 +105,7 @@ function readRelative(relative: DecodedSection): Outcome<RelativePart> {
   return success({
     tca: text(tca.value) ?? '',
     miss_distance_m: miss.value,
-    collision_probability: pc.value,
+    ...(pc.value !== undefined ? { collision_probability: pc.value } : {}),
     ...(Object.keys(relativeState).length > 0 ? { relative_state: relativeState } : {}),
     ...(Object.keys(screening).length > 0 ? { screening_data: screening } : {}),
   });

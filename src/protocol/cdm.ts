@@ -46,7 +46,8 @@ export const Cdm = OpenObject({
   message_for: Type.Optional(Type.String()),
   tca: UtcTimestamp,
   miss_distance_m: Type.Number({ minimum: 0 }),
-  collision_probability: Type.Number({ minimum: 0, maximum: 1 }),
+  /** Absent when the originator gave none (the node then lists the CDM by its computed Pc). */
+  collision_probability: Type.Optional(Type.Number({ minimum: 0, maximum: 1 })),
   object1: CdmObject,
   object2: CdmObject,
   relative_state: Type.Optional(RelativeState),
