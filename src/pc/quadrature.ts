@@ -63,7 +63,7 @@ function adaptive(f: Integrand, a: number, b: number, whole: number, tolerance: 
  * each refined until it agrees with its halves to `relTol` of the whole integral's first
  * estimate. Relative, not absolute, so that integrals of 1e-30 keep their digits.
  */
-export function integrate(f: Integrand, breakpoints: readonly number[], relTol = 1e-10): number {
+export function integrate(f: Integrand, breakpoints: readonly number[], relTol = 1e-8): number {
   const pieces: Array<{ a: number; b: number; first: number }> = [];
   for (let i = 0; i + 1 < breakpoints.length; i++) {
     const a = breakpoints[i] ?? 0;
