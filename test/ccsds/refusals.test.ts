@@ -10,20 +10,14 @@ function withoutLine(text: string, keyword: string): string {
 }
 
 describe('KVN refusals', () => {
-  it('a missing COLLISION_PROBABILITY (the node needs Pc)', () => {
-    const error = refused(parseCdmKvn(withoutLine(KVN, 'COLLISION_PROBABILITY')));
-    expectErrorShape(error, 'COLLISION_PROBABILITY');
-    expect(error.line).toBe(25);
-  });
-
-  it('COLLISION_PROBABILITY = N/A', () => {
-    const text = KVN.replace('= 4.835E-05', '= N/A');
-    expect(refused(parseCdmKvn(text)).message).toBe('line 25: COLLISION_PROBABILITY: N/A is not accepted: the node needs this value');
+  it('takes a CDM without COLLISION_PROBABILITY, or with N/A, as one without a given Pc (the node computes its own)', () => {
+    const missing = parseCdmKvn(withoutLine(KVN, 'COLLISION_PROBABILITY'));
+    expect(missing.ok && missing.cdm.collision_probability).toBeUndefined();
+    const na = parseCdmKvn(KVN.replace('= 4.835E-05', '= N/A'));
+    expect(na.ok && na.cdm.collision_probability).toBeUndefined();
   });
 
   it('a missing keyword at the end of a section names the next section line or the message end', () => {
-    const error = refused(parseCdmKvn(withoutLine(KVN, 'COLLISION_PROBABILITY_METHOD').replace(/^COLLISION_PROBABILITY\s*=.*\n/m, '')));
-    expect(error).toMatchObject({ keyword: 'COLLISION_PROBABILITY', line: 26 });
     const object2 = refused(parseCdmKvn(KVN.replace(/^OBJECT_DESIGNATOR\s*=\s*30337\n/m, '')));
     expect(object2).toMatchObject({ keyword: 'OBJECT_DESIGNATOR', line: 117 });
   });
@@ -79,9 +73,9 @@ describe('XML refusals name the element path', () => {
     expect(error.message).toBe('cdm/body/relativeMetadataData/TCA: TCA: mandatory keyword is missing');
   });
 
-  it('a missing COLLISION_PROBABILITY', () => {
-    const error = refused(parseCdmXml(XML.replace(/<COLLISION_PROBABILITY>.*<\/COLLISION_PROBABILITY>/, '')));
-    expectErrorShape(error, 'COLLISION_PROBABILITY');
+  it('takes a missing COLLISION_PROBABILITY as no given Pc', () => {
+    const result = parseCdmXml(XML.replace(/<COLLISION_PROBABILITY>.*<\/COLLISION_PROBABILITY>/, ''));
+    expect(result.ok && result.cdm.collision_probability).toBeUndefined();
   });
 
   it('a number that is not a number', () => {
