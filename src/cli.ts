@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
-import { cdmCommand, healthCommand, peerCommand } from './cli/commands.js';
+import { cdmCommand, eventsCommand, healthCommand, peerCommand } from './cli/commands.js';
+import { pcCommand } from './cli/pc.js';
 import { VERSION } from './version.js';
 
 const program = new Command('spacecomms')
@@ -34,6 +35,8 @@ program
 program.addCommand(cdmCommand());
 program.addCommand(peerCommand());
 program.addCommand(healthCommand());
+program.addCommand(pcCommand());
+program.addCommand(eventsCommand());
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   const message = err instanceof Error ? err.message : String(err);

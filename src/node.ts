@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { TokenAuthenticator } from './api/auth.js';
+import { assessingStore } from './assessed-store.js';
 import type { ReloadResult } from './api/context.js';
 import { buildServer, trackConnections, type ConnectionTracker } from './api/server.js';
 import { configWarnings, loadTlsMaterial, peerTlsProblems, type TlsMaterial } from './config/files.js';
@@ -16,6 +17,7 @@ import { GOODBYE_TIMEOUT_MS, PeerManager } from './peers/manager.js';
 import { PeerRegistry, type PeerDefinition } from './peers/registry.js';
 import { PeerTransport } from './peers/transport.js';
 import { runLifecycle } from './routing/lifecycle.js';
+import type { EventIndex } from './events/index.js';
 import { Router } from './routing/router.js';
 import { MemoryStore } from './store/memory.js';
 import { openSqliteStore } from './store/sqlite/index.js';
@@ -45,6 +47,8 @@ function openStore(config: Config): Store {
 export class SpaceCommsNode {
   readonly logger: Logger;
   readonly store: Store;
+  /** Conjunction events of the table, kept up to date by the store's CDM writes. */
+  readonly events: EventIndex;
   readonly metrics: Metrics;
   readonly router: Router;
   readonly peers: PeerManager;
@@ -74,7 +78,10 @@ export class SpaceCommsNode {
     const peerTls = peerTlsProblems(config);
     if (peerTls.length > 0) throw new StartupError(peerTls.join('; '));
     this.tls = tls.material;
-    this.store = openStore(config);
+    // Every CDM stored carries the node's own Pc and is filed in its conjunction event.
+    const assessed = assessingStore(openStore(config), () => this.config.pc);
+    this.store = assessed.store;
+    this.events = assessed.events;
     this.router = new Router({
       nodeId: config.node.id,
       maxHopCount: config.protocol.max_hop_count,
@@ -149,6 +156,7 @@ export class SpaceCommsNode {
       {
         config: () => this.config,
         store: this.store,
+        events: this.events,
         router: this.router,
         peers: this.peers,
         protocol: this.inbound,

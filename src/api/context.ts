@@ -1,4 +1,5 @@
 import type { Config } from '../config/schema.js';
+import type { EventIndex } from '../events/index.js';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { InboundHandler } from '../peers/inbound.js';
@@ -13,6 +14,8 @@ export type { PeerDirectory } from '../peers/directory.js';
 export interface ApiContext {
   config(): Config;
   store: Store;
+  /** Conjunction events of the store's CDMs. */
+  events: EventIndex;
   router: Router;
   peers: PeerDirectory;
   auth: TokenAuthenticator;

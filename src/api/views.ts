@@ -1,12 +1,17 @@
+import { listedPc } from '../model/assessment.js';
 import type { CdmRecord, ManeuverRecord, ObjectRecord } from '../model/records.js';
+import { pcDisagrees } from '../pc/index.js';
 
 export function cdmListItem(record: CdmRecord) {
   const cdm = record.announce?.payload.cdm;
+  const pc = listedPc(record);
   return {
     cdm_id: record.cdm_id,
     tca: cdm?.tca ?? null,
     miss_distance_m: cdm?.miss_distance_m ?? null,
-    collision_probability: cdm?.collision_probability ?? null,
+    // The given Pc, else the node's computed one; `pc_source` says which.
+    collision_probability: pc?.value ?? null,
+    pc_source: pc?.source ?? null,
     object1_id: cdm?.object1.object_id ?? null,
     object2_id: cdm?.object2.object_id ?? null,
     created_at: cdm?.creation_date ?? null,
@@ -19,7 +24,18 @@ export function cdmSourceNode(record: CdmRecord): string {
   return (record.announce ?? record.withdrawal)?.source_node_id ?? record.received_from;
 }
 
-export function cdmDetail(record: CdmRecord) {
+/** What `GET /cdms/{id}` adds about the node's own Pc and the CDM's conjunction event. */
+export function cdmAssessment(record: CdmRecord, eventId: string | undefined, disagreementFactor: number) {
+  const given = record.announce?.payload.cdm.collision_probability;
+  return {
+    ...(eventId !== undefined ? { event_id: eventId } : {}),
+    ...(record.computed_pc ? { computed_pc: record.computed_pc } : {}),
+    ...(record.computed_pc_error !== undefined ? { computed_pc_error: record.computed_pc_error } : {}),
+    ...(pcDisagrees(given, record.computed_pc?.value, disagreementFactor) ? { pc_disagreement: true } : {}),
+  };
+}
+
+export function cdmDetail(record: CdmRecord, extra: object = {}) {
   const withdrawal = record.withdrawal?.payload;
   return {
     ...(record.announce?.payload.cdm ?? { cdm_id: record.cdm_id }),
@@ -29,6 +45,7 @@ export function cdmDetail(record: CdmRecord) {
     received_at: record.received_at,
     hop_count: (record.announce ?? record.withdrawal)?.hop_count ?? 0,
     ...(withdrawal ? { withdrawal } : {}),
+    ...extra,
   };
 }
 

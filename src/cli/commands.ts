@@ -138,3 +138,34 @@ export function healthCommand(): Command {
     if (status !== 'healthy') process.exitCode = 1;
   });
 }
+
+export function eventsCommand(): Command {
+  return withClientOptions(
+    new Command('events')
+      .description('list conjunction events of a running node')
+      .option('--status <status>', 'active, closed or all')
+      .option('--object-id <id>', 'events involving this object')
+      .option('--owner <operator>', 'events involving an object of this operator')
+      .option('--min-pc <p>', 'event Pc at least p')
+      .option('--level <name>', 'events at this risk level (alerts.levels names, green, unknown)')
+      .option('--tca-from <time>', 'TCA at or after this time')
+      .option('--tca-to <time>', 'TCA at or before this time')
+      .option('--sort <field>', 'tca, pc or updated_at; prefix - for descending')
+      .option('--limit <n>', 'at most n (1-1000)')
+      .option('--offset <n>', 'skip n'),
+  ).action(async (opts: Record<string, string | undefined>, command: Command) => {
+    const query = queryString({
+      status: opts.status,
+      object_id: opts.objectId,
+      owner: opts.owner,
+      min_pc: opts.minPc,
+      level: opts.level,
+      tca_from: opts.tcaFrom,
+      tca_to: opts.tcaTo,
+      sort: opts.sort,
+      limit: opts.limit,
+      offset: opts.offset,
+    });
+    await print(callNode(clientOptions(command), 'GET', `events${query}`));
+  });
+}

@@ -137,6 +137,32 @@ export const ConfigSchema = Type.Object(
       /** Also append each entry as a JSON line to this file (for a SIEM). */
       file: Type.Optional(Type.String({ minLength: 1 })),
     }),
+    /** The node's own collision probability of each CDM (src/pc). */
+    pc: Closed({
+      enabled: Type.Boolean({ default: true }),
+      /** Combined hard-body radius when a CDM names none, m. */
+      default_hbr_m: Type.Number({ exclusiveMinimum: 0, default: 20, 'x-message': 'must be a positive number of metres' }),
+      /** Given and computed Pc disagree when one exceeds the other by more than this factor. */
+      disagreement_factor: Type.Number({ exclusiveMinimum: 1, default: 10, 'x-message': 'must be a number greater than 1' }),
+    }),
+    alerts: Closed({
+      /** Risk levels of conjunction events, by the event's Pc; the highest level reached applies. */
+      levels: Type.Array(
+        Type.Object(
+          {
+            name: Type.String({ pattern: '^[A-Za-z0-9_-]{1,32}$', 'x-message': "must be 1-32 letters, digits, '-' or '_'" }),
+            min_pc: Type.Number({ minimum: 0, maximum: 1, 'x-message': 'must be a probability from 0 to 1' }),
+          },
+          { additionalProperties: false },
+        ),
+        {
+          default: [
+            { name: 'red', min_pc: 1e-4 },
+            { name: 'yellow', min_pc: 1e-5 },
+          ],
+        },
+      ),
+    }),
   },
   { additionalProperties: false },
 );

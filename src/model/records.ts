@@ -1,5 +1,6 @@
 import type { Envelope } from '../protocol/envelope.js';
 import type { ManeuverStatus } from '../protocol/messages.js';
+import type { PcAssessment } from './assessment.js';
 
 /** Who last changed a record and when, on this node (not part of the replicated content). */
 export interface Provenance {
@@ -15,7 +16,7 @@ export type RecordStatus = 'active' | 'withdrawn';
  * A CDM is the join of two registers: the winning announce and the winning withdrawal.
  * Keeping both (instead of a single state) is what makes the merge order-independent.
  */
-export interface CdmRecord extends Provenance {
+export interface CdmRecord extends Provenance, PcAssessment {
   cdm_id: string;
   status: RecordStatus;
   announce?: Envelope<'CDM_ANNOUNCE'>;

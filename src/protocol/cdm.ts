@@ -48,7 +48,7 @@ export const Cdm = OpenObject({
   message_for: Type.Optional(Type.String({ minLength: 1 })),
   tca: UtcTimestamp,
   miss_distance_m: Type.Number({ minimum: 0 }),
-  /** Optional, as in CCSDS 508.0 (COLLISION_PROBABILITY is not obligatory). */
+  /** Optional, as in CCSDS 508.0; when absent the node lists the CDM by its computed Pc. */
   collision_probability: Type.Optional(Type.Number({ minimum: 0, maximum: 1 })),
   object1: CdmObject,
   object2: CdmObject,

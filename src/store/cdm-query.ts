@@ -1,3 +1,4 @@
+import { listedPc } from '../model/assessment.js';
 import type { CdmRecord } from '../model/records.js';
 import { compareStrings } from '../model/canonical.js';
 import { compareTimestamps } from '../model/time.js';
@@ -13,7 +14,7 @@ export function cdmSortValue(record: CdmRecord, field: CdmSortField): string | n
     case 'tca':
       return cdm.tca;
     case 'collision_probability':
-      return cdm.collision_probability;
+      return listedPc(record)?.value;
     case 'miss_distance_m':
       return cdm.miss_distance_m;
   }
@@ -27,9 +28,9 @@ export function cdmMatches(record: CdmRecord, q: CdmQuery): boolean {
   if (q.object_id !== undefined && cdm.object1.object_id !== q.object_id && cdm.object2.object_id !== q.object_id) return false;
   if (q.owner !== undefined && cdm.object1.owner_operator !== q.owner && cdm.object2.owner_operator !== q.owner) return false;
   if (q.min_probability !== undefined) {
-    // A CDM without a Pc does not reach any minimum (the SQL store: `collision_probability >= ?` is false on NULL).
-    if (cdm.collision_probability === undefined) return false;
-    if (cdm.collision_probability < q.min_probability) return false;
+    // Given Pc, else computed; a CDM with neither never passes a bound (as SQL's NULL).
+    const pc = listedPc(record)?.value;
+    if (pc === undefined || pc < q.min_probability) return false;
   }
   if (q.tca_from !== undefined && compareTimestamps(cdm.tca, q.tca_from) < 0) return false;
   if (q.tca_to !== undefined && compareTimestamps(cdm.tca, q.tca_to) > 0) return false;

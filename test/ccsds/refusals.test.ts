@@ -62,6 +62,11 @@ describe('XML refusals name the element path', () => {
     expect(error.message).toBe('cdm/body/relativeMetadataData/TCA: TCA: mandatory keyword is missing');
   });
 
+  it('takes a missing COLLISION_PROBABILITY as no given Pc', () => {
+    const result = parseCdmXml(XML.replace(/<COLLISION_PROBABILITY>.*<\/COLLISION_PROBABILITY>/, ''));
+    expect(result.ok && result.cdm.collision_probability).toBeUndefined();
+  });
+
   it('a number that is not a number', () => {
     const error = refused(parseCdmXml(XML.replace('<CN_T units="m**2">1.336E+01</CN_T>', '<CN_T units="m**2">one</CN_T>')));
     expect(error.message).toBe('cdm/body/segment[1]/data/covarianceMatrix/CN_T: CN_T: "one" is not a number');

@@ -46,6 +46,17 @@ describe('CCSDS through the REST API', () => {
     expect(t.logs.withMsg('cdm validation failed').some((l) => l.field === 'TCA')).toBe(true);
   });
 
+  it('accepts a message without COLLISION_PROBABILITY: it has no given Pc', async () => {
+    const withoutPc = KVN.split('\n')
+      .filter((line) => !line.startsWith('COLLISION_PROBABILITY '))
+      .join('\n')
+      .replace(/^MESSAGE_ID\s*=.*$/m, 'MESSAGE_ID = WITHOUT-PC-1');
+    const res = await http(t.url, 'POST', '/cdm', { raw: withoutPc, contentType: 'text/plain' });
+    expect(res.status).toBe(201);
+    const held = await http(t.url, 'GET', '/cdms/WITHOUT-PC-1');
+    expect(held.json.collision_probability).toBeUndefined();
+  });
+
   it('writes CCSDS for a CDM that came as JSON', async () => {
     await http(t.url, 'POST', '/cdm', { body: sampleCdm({ cdm_id: 'JSON-TO-KVN' }) });
     const kvn = await http(t.url, 'GET', '/cdms/JSON-TO-KVN', { headers: { accept: 'text/plain' } });

@@ -96,9 +96,9 @@ describe('GET /cdms', () => {
     expect(body.limit).toBe(100);
     expect(body.offset).toBe(0);
     expect(Object.keys(body.cdms[0] ?? {}).sort()).toEqual(
-      ['cdm_id', 'collision_probability', 'created_at', 'miss_distance_m', 'object1_id', 'object2_id', 'source_node', 'status', 'tca'].sort(),
+      ['cdm_id', 'collision_probability', 'created_at', 'miss_distance_m', 'object1_id', 'object2_id', 'pc_source', 'source_node', 'status', 'tca'].sort(),
     );
-    expect(body.cdms[0]).toMatchObject({ cdm_id: 'L-3', object1_id: 'OBJ-X', source_node: 'node-http', status: 'active' });
+    expect(body.cdms[0]).toMatchObject({ cdm_id: 'L-3', object1_id: 'OBJ-X', source_node: 'node-http', status: 'active', pc_source: 'given' });
   });
 
   it('filters by owner, probability and TCA window', async () => {

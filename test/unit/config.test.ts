@@ -53,7 +53,23 @@ describe('configuration defaults', () => {
       },
       metrics: { auth: false },
       audit: { enabled: true, retention_hours: 720 },
+      pc: { enabled: true, default_hbr_m: 20, disagreement_factor: 10 },
+      alerts: {
+        levels: [
+          { name: 'red', min_pc: 1e-4 },
+          { name: 'yellow', min_pc: 1e-5 },
+        ],
+      },
     });
+  });
+
+  it('refuses a non-positive default radius and a disagreement factor of 1 or less, naming the key', () => {
+    const result = parse('node: { id: n1 }\npc: { default_hbr_m: 0, disagreement_factor: 1 }\nalerts: { levels: [{ name: red, min_pc: 2 }] }');
+    expect(result.ok).toBe(false);
+    const errors = result.ok ? '' : result.errors.join('\n');
+    expect(errors).toContain('pc.default_hbr_m');
+    expect(errors).toContain('pc.disagreement_factor');
+    expect(errors).toContain('alerts.levels[0].min_pc');
   });
 
   it('fills peer policy defaults', () => {

@@ -6,7 +6,7 @@ import { jsonObjectBody } from '../body.js';
 import type { ApiContext } from '../context.js';
 import { ApiError, invalid, notFound } from '../errors.js';
 import { enumParam, numberParam, pageParams, stringParam, timestampParam } from '../query.js';
-import { cdmDetail, cdmListItem } from '../views.js';
+import { cdmAssessment, cdmDetail, cdmListItem } from '../views.js';
 import { ingestCdms } from './cdm-ingest.js';
 
 const SORTS = [...CDM_SORT_FIELDS, ...CDM_SORT_FIELDS.map((f) => `-${f}`)] as const;
@@ -38,7 +38,7 @@ export function registerCdmRoutes(app: FastifyInstance, ctx: ApiContext): void {
     const record = ctx.store.getCdm(id);
     if (!record) throw notFound('CDM', id);
     const format = ccsdsFormat(request);
-    if (format === 'json') return cdmDetail(record);
+    if (format === 'json') return cdmDetail(record, cdmAssessment(record, ctx.events.eventIdOfCdm(id), ctx.config().pc.disagreement_factor));
     const cdm = record.announce?.payload.cdm;
     if (!cdm) throw new ApiError('not_found', `CDM ${id} is a withdrawal without content; there is no CCSDS message to give`);
     return format === 'kvn'

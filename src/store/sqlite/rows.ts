@@ -1,3 +1,4 @@
+import { listedPc } from '../../model/assessment.js';
 import type { CdmRecord, ManeuverRecord, ObjectRecord } from '../../model/records.js';
 import { timestampKey } from '../../model/time.js';
 import type { StoredPeer } from '../store.js';
@@ -25,7 +26,8 @@ export function cdmRow(record: CdmRecord): CdmRow {
     status: record.status,
     tca_key: cdm ? timestampKey(cdm.tca) : null,
     created_key: cdm ? timestampKey(cdm.creation_date) : null,
-    collision_probability: cdm?.collision_probability ?? null,
+    // Given Pc, else the computed one (`listedPc`): what the list filters and sorts by.
+    collision_probability: cdm ? (listedPc(record)?.value ?? null) : null,
     miss_distance_m: cdm ? cdm.miss_distance_m : null,
     object1_id: cdm ? cdm.object1.object_id : null,
     object2_id: cdm ? cdm.object2.object_id : null,

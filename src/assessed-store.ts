@@ -1,0 +1,49 @@
+import type { Config } from './config/schema.js';
+import { EventIndex } from './events/index.js';
+import type { CdmRecord } from './model/records.js';
+import { assessCdmPc } from './pc/index.js';
+import type { Store } from './store/store.js';
+
+/**
+ * The record as it is stored: the CDM's own Pc computed from its content (src/pc), replacing
+ * whatever a previous version of the record carried. Without an announce there is nothing
+ * to compute; with `pc.enabled: false` nothing is computed.
+ */
+export function withComputedPc(record: CdmRecord, pc: Config['pc']): CdmRecord {
+  const { computed_pc: _pc, computed_pc_error: _error, ...rest } = record;
+  const cdm = record.announce?.payload.cdm;
+  if (!cdm || !pc.enabled) return rest;
+  return { ...rest, ...assessCdmPc(cdm, { defaultHbrM: pc.default_hbr_m }) };
+}
+
+/**
+ * Wraps a store (memory or file) so that every CDM put into the table carries its computed
+ * Pc and is filed in the event index, and so that purges reach the index too. Everything
+ * else goes to the store unchanged. The index starts from the records already held.
+ */
+export function assessingStore(store: Store, pc: () => Config['pc']): { store: Store; events: EventIndex } {
+  const events = new EventIndex();
+  for (const record of store.iterateCdms()) {
+    const held = record.computed_pc || record.computed_pc_error || !record.announce ? record : withComputedPc(record, pc());
+    events.upsert(held);
+  }
+  const putCdm = (record: CdmRecord): void => {
+    const assessed = withComputedPc(record, pc());
+    store.putCdm(assessed);
+    events.upsert(assessed);
+  };
+  const purgeWithdrawnCdms = (changedBefore: string): number => {
+    const purged = store.purgeWithdrawnCdms(changedBefore);
+    if (purged > 0) events.purgeWithdrawn(changedBefore);
+    return purged;
+  };
+  const wrapped = new Proxy(store, {
+    get(target, property) {
+      if (property === 'putCdm') return putCdm;
+      if (property === 'purgeWithdrawnCdms') return purgeWithdrawnCdms;
+      const value: unknown = Reflect.get(target, property, target);
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+  return { store: wrapped, events };
+}

@@ -1,0 +1,89 @@
+import { createHash } from 'node:crypto';
+import type { CdmRecord } from '../model/records.js';
+import { compareStrings } from '../model/canonical.js';
+import { timestampKey } from '../model/time.js';
+
+/** What the event rules need of one CDM record (tombstones without content belong to no event). */
+export interface EventMember {
+  cdm_id: string;
+  /** The unordered object pair, as `low\nhigh` of the two OBJECT_DESIGNATORs. */
+  pair: string;
+  object1_id: string;
+  object2_id: string;
+  owners: string[];
+  tca: string;
+  /** TCA in ms since 1970 (sub-millisecond digits dropped), for the 20-minute rule. */
+  tca_ms: number;
+  creation_date: string;
+  originator?: string;
+  status: 'active' | 'withdrawn';
+  withdrawn_at?: string;
+  conjunction_id?: string;
+  miss_distance_m: number;
+  given_pc?: number;
+  computed_pc?: number;
+  received_at: string;
+}
+
+/** The unordered pair key of two object designators. */
+export function pairKey(a: string, b: string): string {
+  return compareStrings(a, b) <= 0 ? `${a}\n${b}` : `${b}\n${a}`;
+}
+
+/** The CCSDS CONJUNCTION_ID kept in the record's `ccsds` block (CCSDS 508.0 B-2, relative metadata), if any. */
+function conjunctionId(record: CdmRecord): string | undefined {
+  const ccsds: unknown = (record.announce?.payload.cdm as { ccsds?: unknown } | undefined)?.ccsds;
+  if (typeof ccsds !== 'object' || ccsds === null) return undefined;
+  for (const section of ['relative', 'header'] as const) {
+    const values: unknown = (ccsds as Record<string, unknown>)[section];
+    const id: unknown = typeof values === 'object' && values !== null ? (values as Record<string, unknown>).CONJUNCTION_ID : undefined;
+    if ((typeof id === 'string' && id.trim() !== '') || typeof id === 'number') return String(id).trim();
+  }
+  return undefined;
+}
+
+/** The event rules' view of a record; undefined for a withdrawal whose announce was never seen. */
+export function memberOf(record: CdmRecord): EventMember | undefined {
+  const cdm = record.announce?.payload.cdm;
+  if (!cdm) return undefined;
+  const owners = [cdm.object1.owner_operator, cdm.object2.owner_operator].filter((o): o is string => o !== undefined);
+  const conjunction = conjunctionId(record);
+  return {
+    cdm_id: record.cdm_id,
+    pair: pairKey(cdm.object1.object_id, cdm.object2.object_id),
+    object1_id: cdm.object1.object_id,
+    object2_id: cdm.object2.object_id,
+    owners,
+    tca: cdm.tca,
+    tca_ms: Date.parse(cdm.tca),
+    creation_date: cdm.creation_date,
+    ...(cdm.originator !== undefined ? { originator: cdm.originator } : {}),
+    status: record.status,
+    ...(record.withdrawal ? { withdrawn_at: record.withdrawal.payload.effective_time } : {}),
+    ...(conjunction !== undefined ? { conjunction_id: conjunction } : {}),
+    miss_distance_m: cdm.miss_distance_m,
+    ...(cdm.collision_probability !== undefined ? { given_pc: cdm.collision_probability } : {}),
+    ...(record.computed_pc ? { computed_pc: record.computed_pc.value } : {}),
+    received_at: record.received_at,
+  };
+}
+
+/** Orders members by creation date, then cdm_id: the same order on every node. */
+export function byCreation(a: EventMember, b: EventMember): number {
+  const ka = timestampKey(a.creation_date);
+  const kb = timestampKey(b.creation_date);
+  return ka < kb ? -1 : ka > kb ? 1 : compareStrings(a.cdm_id, b.cdm_id);
+}
+
+/**
+ * The event's id: `EVT-` and 20 hex digits of SHA-256 over the object pair and the cdm_id of
+ * the event's first CDM (earliest creation date, then smallest cdm_id). A function of the
+ * event's CDM set alone, so every node that holds the same CDMs names the event alike; it
+ * stays the same as later CDMs of the event arrive (unlike the earliest TCA, which a
+ * refined TCA would move).
+ */
+export function eventIdOf(members: readonly EventMember[]): string {
+  const first = [...members].sort(byCreation)[0];
+  const digest = createHash('sha256').update(`${first?.pair ?? ''}\n${first?.cdm_id ?? ''}`, 'utf8').digest('hex');
+  return `EVT-${digest.slice(0, 20)}`;
+}

@@ -1,0 +1,131 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { EventIndex, clusterPair, memberOf, riskLevel, summarizeEvent, type EventMember } from '../../src/events/index.js';
+import type { CdmRecord } from '../../src/model/records.js';
+import type { Cdm } from '../../src/protocol/cdm.js';
+import { sampleCdm, sampleCdmEnvelope } from '../helpers/fixtures.js';
+import { isoDay, TODAY_MS } from '../helpers/clock.js';
+
+const MINUTE = 60_000;
+const BASE = TODAY_MS + 3 * 86_400_000;
+
+function record(cdm: Cdm, status: 'active' | 'withdrawn' = 'active'): CdmRecord {
+  const envelope = sampleCdmEnvelope();
+  return {
+    cdm_id: cdm.cdm_id,
+    status,
+    announce: { ...envelope, payload: { cdm } },
+    received_from: 'test',
+    received_at: isoDay(-1),
+  };
+}
+
+interface Spec {
+  id: number;
+  pair: number;
+  swap: boolean;
+  minute: number;
+  created: number;
+  conjunction?: number;
+  pc?: number;
+}
+
+const PAIRS: Array<[string, string]> = [
+  ['1001', '2002'],
+  ['1001', '3003'],
+  ['4004', '2002'],
+];
+
+function cdmOf(spec: Spec): Cdm {
+  const [a, b] = PAIRS[spec.pair] as [string, string];
+  const base = sampleCdm();
+  const cdm: Cdm = {
+    ...base,
+    cdm_id: `C-${spec.id}`,
+    creation_date: new Date(TODAY_MS - 86_400_000 + spec.created * MINUTE).toISOString(),
+    tca: new Date(BASE + spec.minute * MINUTE).toISOString(),
+    object1: { ...base.object1, object_id: spec.swap ? b : a },
+    object2: { ...base.object2, object_id: spec.swap ? a : b },
+    ...(spec.pc !== undefined ? { collision_probability: spec.pc } : {}),
+  };
+  if (spec.pc === undefined) delete (cdm as Partial<Cdm>).collision_probability;
+  return spec.conjunction === undefined ? cdm : ({ ...cdm, ccsds: { version: '2.0', relative: { CONJUNCTION_ID: `CJ-${spec.conjunction}` } } } as Cdm);
+}
+
+const spec: fc.Arbitrary<Omit<Spec, 'id'>> = fc.record(
+  {
+    pair: fc.nat(2),
+    swap: fc.boolean(),
+    minute: fc.integer({ min: 0, max: 240 }),
+    created: fc.nat(500),
+    conjunction: fc.nat(3),
+    pc: fc.double({ min: 0, max: 1e-3, noNaN: true }),
+  },
+  { requiredKeys: ['pair', 'swap', 'minute', 'created'] },
+);
+
+/** The events as sets: event id → sorted member ids. */
+function eventsOf(index: EventIndex): string {
+  const rows = index.all().map((members) => summarizeEvent(members, [], new Date(TODAY_MS)));
+  return JSON.stringify(rows.map((e) => [e.event_id, e.members.map((m) => m.cdm_id).sort()]).sort());
+}
+
+describe('grouping CDMs into conjunction events', () => {
+  it('chains TCAs up to 20 minutes apart within one unordered pair, and no further', () => {
+    const members = [0, 15, 30, 51, 200].map((minute, i) => memberOf(record(cdmOf({ id: i, pair: 0, swap: i % 2 === 1, minute, created: i })))) as EventMember[];
+    const clusters = clusterPair(members).map((c) => c.map((m) => m.cdm_id).sort());
+    expect(clusters.sort()).toEqual([['C-0', 'C-1', 'C-2'], ['C-3'], ['C-4']]);
+  });
+
+  it('joins CDMs far apart in TCA that carry the same CONJUNCTION_ID', () => {
+    const members = [0, 100].map((minute, i) => memberOf(record(cdmOf({ id: i, pair: 0, swap: false, minute, created: i, conjunction: 7 })))) as EventMember[];
+    expect(clusterPair(members)).toHaveLength(1);
+  });
+
+  it('gives the same events and ids for any order of arrival, and for updates on the way', () => {
+    fc.assert(
+      fc.property(fc.array(spec, { minLength: 1, maxLength: 25 }), fc.nat(), (specs, seed) => {
+        const records = specs.map((s, id) => record(cdmOf({ ...s, id })));
+        const inOrder = new EventIndex();
+        for (const r of records) inOrder.upsert(r);
+        const shuffled = fc.sample(fc.shuffledSubarray(records, { minLength: records.length, maxLength: records.length }), { seed, numRuns: 1 })[0] ?? records;
+        const other = new EventIndex();
+        // Read events between arrivals too, so that refreshing part-way cannot change the end.
+        for (const r of shuffled) {
+          other.upsert(record(cdmOf({ id: 999, pair: 0, swap: false, minute: 0, created: 0 })));
+          other.upsert(r);
+          other.remove('C-999');
+          other.all();
+        }
+        expect(eventsOf(other)).toBe(eventsOf(inOrder));
+        for (const r of records) expect(other.eventIdOfCdm(r.cdm_id)).toBe(inOrder.eventIdOfCdm(r.cdm_id));
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
+
+describe('event summary', () => {
+  const levels = [
+    { name: 'yellow', min_pc: 1e-5 },
+    { name: 'red', min_pc: 1e-4 },
+  ];
+
+  it('levels by the highest threshold reached, green below all, unknown without a Pc', () => {
+    expect(riskLevel(2e-4, levels)).toBe('red');
+    expect(riskLevel(1e-5, levels)).toBe('yellow');
+    expect(riskLevel(9e-6, levels)).toBe('green');
+    expect(riskLevel(undefined, levels)).toBe('unknown');
+  });
+
+  it('takes the latest active CDM, the higher of its given and computed Pc, and closes when all are withdrawn or past', () => {
+    const old = record(cdmOf({ id: 1, pair: 0, swap: false, minute: 0, created: 1, pc: 1e-6 }));
+    const newer = { ...record(cdmOf({ id: 2, pair: 0, swap: false, minute: 5, created: 2, pc: 2e-6 })), computed_pc: { value: 3e-4, method: 'FOSTER-1992', hbr_m: 20, hbr_source: 'default', shape: 'circle' } };
+    const members = [old, newer].map(memberOf) as EventMember[];
+    const event = summarizeEvent(members, levels, new Date(TODAY_MS));
+    expect(event).toMatchObject({ latest_cdm_id: 'C-2', pc: 3e-4, level: 'red', status: 'active', cdm_count: 2 });
+    const withdrawn = [record(cdmOf({ id: 1, pair: 0, swap: false, minute: 0, created: 1 }), 'withdrawn'), newer].map(memberOf) as EventMember[];
+    expect(summarizeEvent(withdrawn, levels, new Date(BASE + 60 * MINUTE)).status).toBe('closed');
+    expect(summarizeEvent(withdrawn, levels, new Date(BASE - 60 * MINUTE)).status).toBe('active');
+  });
+});

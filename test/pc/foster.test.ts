@@ -1,0 +1,119 @@
+import { describe, expect, it } from 'vitest';
+import { erfc } from '../../src/pc/erfc.js';
+import { pc2dEncounterPlane, pc2dFromStates, type InertialState } from '../../src/pc/foster.js';
+import type { Mat3, Vec3 } from '../../src/pc/linalg.js';
+
+const REL = 1e-3;
+
+function expectRelative(actual: number, expected: number, tolerance = REL): void {
+  expect(Math.abs(actual - expected) / expected).toBeLessThan(tolerance);
+}
+
+function kmState(r: Vec3, v: Vec3, covKm2: Mat3): InertialState {
+  const m = (a: Vec3): Vec3 => [a[0] * 1000, a[1] * 1000, a[2] * 1000];
+  const cov = covKm2.map((row) => m(m(row))) as unknown as Mat3;
+  return { r: m(r), v: m(v), cov };
+}
+
+describe('complementary error function', () => {
+  it('matches reference values (A&S table 7.1 and its tail) to 1e-10 relative', () => {
+    const table: Array<[number, number]> = [
+      [0, 1],
+      [0.5, 0.4795001221869535],
+      [1, 0.15729920705028513],
+      [1.9, 0.0072095707647425325],
+      [2, 0.004677734981047266],
+      [2.9, 4.109787809945886e-5],
+      [3, 2.209049699858544e-5],
+      [5, 1.5374597944280349e-12],
+      [10, 2.088487583762545e-45],
+      [-1, 1.8427007929497148],
+    ];
+    for (const [x, value] of table) expectRelative(erfc(x), value, 1e-10);
+  });
+});
+
+describe('Foster 2-D Pc: NASA CARA Omitron case 1 (inertial states, km and km²)', () => {
+  const o1 = kmState(
+    [378.39559, 4305.721887, 5752.767554],
+    [2.360800244, 5.580331936, -4.322349039],
+    [
+      [44.5757544811362, 81.6751751052616, -67.8687662707124],
+      [81.6751751052616, 158.453402956163, -128.616921644857],
+      [-67.8687662707124, -128.616921644858, 105.490542562701],
+    ],
+  );
+  const o2 = kmState(
+    [374.5180598, 4307.560983, 5751.130418],
+    [-5.388125081, -3.946827739, 3.322820358],
+    [
+      [2.31067077720423, 1.69905293875632, -1.4170164577661],
+      [1.69905293875632, 1.24957388457206, -1.04174164279599],
+      [-1.4170164577661, -1.04174164279599, 0.869260558223714],
+    ],
+  );
+
+  it('circle of HBR 20 m gives 2.706023476569787e-05', () => {
+    const pc = pc2dFromStates(o1, o2, 20, 'circle');
+    expect(pc.ok).toBe(true);
+    if (pc.ok) expectRelative(pc.value, 2.706023476569787e-5);
+  });
+
+  it('square circumscribing HBR 20 m gives 3.44534649703584e-05', () => {
+    const pc = pc2dFromStates(o1, o2, 20, 'square');
+    expect(pc.ok).toBe(true);
+    if (pc.ok) expectRelative(pc.value, 3.44534649703584e-5);
+  });
+
+  it('the square of equal area lies close to the circle and the order of objects does not matter', () => {
+    const square = pc2dFromStates(o1, o2, 20, 'square_equal_area');
+    const circle = pc2dFromStates(o2, o1, 20, 'circle');
+    expect(square.ok && circle.ok).toBe(true);
+    if (square.ok && circle.ok) {
+      expectRelative(circle.value, 2.706023476569787e-5);
+      expect(Math.abs(square.value - circle.value) / circle.value).toBeLessThan(0.05);
+    }
+  });
+});
+
+describe('Foster 2-D Pc: Orekit encounter-plane cases (miss, sigmas, radius in m)', () => {
+  const cases: Array<[xm: number, ym: number, sx: number, sy: number, radius: number, expected: number]> = [
+    [0, 10, 25, 50, 5, 9.742e-3],
+    [10, 0, 25, 75, 5, 6.125e-3],
+    [0, 1000, 1000, 3000, 10, 1.577e-5],
+    [10000, 0, 1000, 3000, 10, 3.219e-27],
+  ];
+  for (const [xm, ym, sx, sy, radius, expected] of cases) {
+    it(`(${xm}, ${ym}, ${sx}, ${sy}, ${radius}) gives ${expected}`, () => {
+      const pc = pc2dEncounterPlane({ xm, ym, sxx: sx * sx, syy: sy * sy, sxy: 0 }, radius);
+      expect(pc.ok).toBe(true);
+      // The published values have four digits: agree to their rounding.
+      if (pc.ok) expectRelative(pc.value, expected, 5e-4 / 1.5);
+    });
+  }
+});
+
+describe('Foster 2-D Pc: degenerate input', () => {
+  const good: InertialState = { r: [7e6, 0, 0], v: [0, 7500, 0], cov: [[100, 0, 0], [0, 100, 0], [0, 0, 100]] };
+
+  it('refuses zero relative velocity', () => {
+    const pc = pc2dFromStates(good, { ...good, r: [7e6, 0, 10] }, 20);
+    expect(pc).toEqual({ ok: false, reason: expect.stringContaining('relative velocity is zero') });
+  });
+
+  it('refuses a covariance that is singular on the encounter plane', () => {
+    const flat: Mat3 = [[0, 0, 0], [0, 100, 0], [0, 0, 0]];
+    const pc = pc2dFromStates({ ...good, cov: flat }, { r: [7e6, 0, 10], v: [0, -7500, 10], cov: flat }, 20);
+    expect(pc).toEqual({ ok: false, reason: expect.stringContaining('not positive definite') });
+  });
+
+  it('refuses a non-positive hard-body radius', () => {
+    const pc = pc2dEncounterPlane({ xm: 1, ym: 0, sxx: 1, syy: 1, sxy: 0 }, 0);
+    expect(pc.ok).toBe(false);
+  });
+
+  it('gives the whole probability for a tiny covariance centred inside a large disc', () => {
+    const pc = pc2dEncounterPlane({ xm: 1, ym: 0, sxx: 1e-6, syy: 4e-6, sxy: 1e-6 }, 20);
+    expect(pc.ok && pc.value).toBeCloseTo(1, 9);
+  });
+});
