@@ -11,13 +11,14 @@ import { syncMessages, type SyncOptions } from '../routing/sync.js';
 import type { TableMessage } from '../routing/table.js';
 import type { Store } from '../store/store.js';
 import type { AuditTrail } from './audit-trail.js';
-import { describeNetworkError, describeRefusal, isCertificateError } from './failures.js';
+import { describeRefusal } from './failures.js';
+import { PeerLink, isSuccess } from './link.js';
 import { backoffDelay } from './backoff.js';
 import { DeliveryHealth } from './delivery.js';
 import { OutboundQueue, type SendOutcome } from './queue.js';
 import { TokenBucket } from './rate-limit.js';
 import type { PeerDefinition, PeerView, SessionStatus } from './registry.js';
-import type { PeerTransport, PostResult } from './transport.js';
+import type { PeerTransport } from './transport.js';
 
 export interface SessionDeps {
   nodeId: string;
@@ -53,13 +54,12 @@ export class PeerSession {
   private probeAttempts = 0;
   private probeTimer: NodeJS.Timeout | undefined;
   readonly bucket: TokenBucket;
-  private transport: PeerTransport;
+  private readonly link: PeerLink;
   private readonly queue: OutboundQueue;
   private negotiatedVersion: string | null = null;
   private error: string | null = null;
   private lastHeartbeat: string | null = null;
   private latencyMs: number | null = null;
-  private sent = 0;
   private received = 0;
   private lastSeen = 0;
   private lastInboundSequence = -1;
@@ -77,7 +77,7 @@ export class PeerSession {
   ) {
     const p = deps.protocol();
     this.bucket = new TokenBucket(p.rate_limit.messages_per_second, p.rate_limit.burst);
-    this.transport = deps.transport(peer, () => this.peer.auth_token);
+    this.link = new PeerLink(peer.peer_id, deps.transport(peer, () => this.peer.auth_token), deps.audit, deps.metrics);
     this.delivery = new DeliveryHealth(peer.peer_id, deps.logger);
     this.queue = new OutboundQueue({
       maxMessages: p.queue_max_messages,
@@ -142,7 +142,7 @@ export class PeerSession {
     this.established = false;
     this.linkStatus = 'disconnected';
     this.deps.metrics.heartbeatLatency.remove({ peer: this.id });
-    await this.transport.close();
+    await this.link.close();
   }
 
   /** A changed definition (token, policies, TLS) keeps the session; a new address starts a new one. */
@@ -159,10 +159,7 @@ export class PeerSession {
 
   /** New connections with the current TLS material; requests in flight finish on the old ones. */
   refreshTransport(): void {
-    const old = this.transport;
-    this.transport = this.deps.transport(this.peer, () => this.peer.auth_token);
-    // Not awaited: a slow request on the old connections must not hold up a reload.
-    old.retire().catch(() => undefined);
+    this.link.replace(this.deps.transport(this.peer, () => this.peer.auth_token));
   }
 
   enqueue(message: TableMessage): void {
@@ -176,7 +173,7 @@ export class PeerSession {
       status: this.status,
       last_heartbeat: this.lastHeartbeat,
       heartbeat_latency_ms: this.latencyMs === null ? null : Math.round(this.latencyMs * 100) / 100,
-      messages_sent: this.sent,
+      messages_sent: this.link.sent,
       messages_received: this.received,
       negotiated_version: this.negotiatedVersion,
       error: this.established && this.delivery.state === 'failing' ? `delivery failing: ${this.delivery.reason ?? 'unknown'}` : this.error,
@@ -225,24 +222,17 @@ export class PeerSession {
     if (this.stopped || this.connecting) return;
     this.clearTimer('reconnectTimer');
     if (!this.established) this.linkStatus = 'connecting';
-    let result: PostResult;
     const hello = this.ownHello();
     this.connecting = true;
-    try {
-      result = await this.transport.post(hello);
-    } catch (err) {
-      const reason = describeNetworkError(err);
-      this.deps.audit.sent(this.id, hello, { decision: 'failed', reason });
-      if (isCertificateError(err)) this.deps.logger.warn({ peer: this.id, address: this.peer.address, reason }, 'authentication failed');
-      return this.connectFailed(reason);
-    } finally {
-      this.connecting = false;
+    const posted = await this.link.post(hello).finally(() => (this.connecting = false));
+    if (!posted.ok) {
+      if (posted.certificate) this.deps.logger.warn({ peer: this.id, address: this.peer.address, reason: posted.reason }, 'authentication failed');
+      return this.connectFailed(posted.reason);
     }
     if (this.stopped) return;
-    this.auditAnswer(hello, result);
+    const result = posted.result;
     const reply = validateEnvelope(result.body);
     if (result.status === 200 && reply.ok && reply.envelope.message_type === 'HELLO') {
-      this.countSent('HELLO');
       this.acceptHello(reply.envelope, 'us');
       return;
     }
@@ -250,19 +240,6 @@ export class PeerSession {
       return this.connectFailed(`${reply.envelope.payload.error_code}: ${reply.envelope.payload.error_message}`);
     }
     this.connectFailed(`HELLO answered with HTTP ${result.status}`);
-  }
-
-  private auditAnswer(message: Envelope, result: PostResult): void {
-    if (result.status >= 200 && result.status < 300) {
-      this.deps.audit.sent(this.id, message, { decision: 'delivered' });
-      return;
-    }
-    const payload = (result.body as { payload?: { error_code?: string; error_message?: string } } | undefined)?.payload;
-    this.deps.audit.sent(this.id, message, {
-      decision: result.status === 400 || result.status === 413 ? 'dropped' : 'failed',
-      code: payload?.error_code ?? `HTTP_${result.status}`,
-      ...(payload?.error_message ? { reason: payload.error_message } : {}),
-    });
   }
 
   private connectFailed(reason: string): void {
@@ -351,16 +328,8 @@ export class PeerSession {
       return 'HELLO';
     }
     const envelope = sessionEnvelope({ nodeId: this.deps.nodeId, messageId: randomUUID(), now: this.deps.now() }, 'SYNC_REQUEST', reason);
-    try {
-      const result = await this.transport.post(envelope);
-      this.auditAnswer(envelope, result);
-      if (result.status >= 200 && result.status < 300) {
-        this.countSent('SYNC_REQUEST');
-        return 'SYNC_REQUEST';
-      }
-    } catch (err) {
-      this.deps.audit.sent(this.id, envelope, { decision: 'failed', reason: describeNetworkError(err) });
-    }
+    const posted = await this.link.post(envelope);
+    if (posted.ok && isSuccess(posted.result)) return 'SYNC_REQUEST';
     void this.connect();
     return 'HELLO';
   }
@@ -380,13 +349,7 @@ export class PeerSession {
   async sayGoodbye(reason: string, timeoutMs: number): Promise<void> {
     if (!this.established || !this.supports('GOODBYE')) return;
     const envelope = sessionEnvelope({ nodeId: this.deps.nodeId, messageId: randomUUID(), now: this.deps.now() }, 'GOODBYE', reason);
-    try {
-      const result = await this.transport.post(envelope, AbortSignal.timeout(timeoutMs));
-      this.auditAnswer(envelope, result);
-      if (result.status >= 200 && result.status < 300) this.countSent('GOODBYE');
-    } catch (err) {
-      this.deps.audit.sent(this.id, envelope, { decision: 'failed', reason: describeNetworkError(err) });
-    }
+    await this.link.post(envelope, AbortSignal.timeout(timeoutMs));
   }
 
   private neighbour() {
@@ -438,26 +401,20 @@ export class PeerSession {
       objects_tracked: this.deps.store.countActiveObjects(),
       cdms_active: this.deps.store.countActiveCdms(),
     });
-    try {
-      const result = await this.transport.post(envelope);
-      this.auditAnswer(envelope, result);
-      if (result.status >= 200 && result.status < 300) {
-        this.latencyMs = result.rttMs;
-        this.lastHeartbeat = this.deps.now().toISOString();
-        this.lastSeen = Date.now();
-        this.deps.metrics.heartbeatLatency.set({ peer: this.id }, result.rttMs);
-        this.countSent('HEARTBEAT');
-        this.delivered();
-      } else if (result.status === 401) {
-        this.forgotten();
-      } else if (result.status !== 429) {
-        this.deliveryFailed(`heartbeat answered with HTTP ${result.status}`);
-      }
-    } catch (err) {
-      // The session itself ends after session_timeout_seconds without a message from the peer.
-      const reason = describeNetworkError(err);
-      this.deps.audit.sent(this.id, envelope, { decision: 'failed', reason });
-      this.deliveryFailed(reason, isCertificateError(err));
+    const posted = await this.link.post(envelope);
+    // The session itself ends after session_timeout_seconds without a message from the peer.
+    if (!posted.ok) return this.deliveryFailed(posted.reason, posted.certificate);
+    const result = posted.result;
+    if (isSuccess(result)) {
+      this.latencyMs = result.rttMs;
+      this.lastHeartbeat = this.deps.now().toISOString();
+      this.lastSeen = Date.now();
+      this.deps.metrics.heartbeatLatency.set({ peer: this.id }, result.rttMs);
+      this.delivered();
+    } else if (result.status === 401) {
+      this.forgotten();
+    } else if (result.status !== 429) {
+      this.deliveryFailed(`heartbeat answered with HTTP ${result.status}`);
     }
   }
 
@@ -469,19 +426,14 @@ export class PeerSession {
   }
 
   private async sendQueued(message: TableMessage): Promise<SendOutcome> {
-    let result: PostResult;
-    try {
-      result = await this.transport.post(message);
-    } catch (err) {
-      const reason = describeNetworkError(err);
-      this.deps.audit.sent(this.id, message, { decision: 'failed', reason });
-      this.deliveryFailed(reason, isCertificateError(err));
-      return { kind: 'retry', reason };
+    const posted = await this.link.post(message);
+    if (!posted.ok) {
+      this.deliveryFailed(posted.reason, posted.certificate);
+      return { kind: 'retry', reason: posted.reason };
     }
-    this.auditAnswer(message, result);
-    if (result.status >= 200 && result.status < 300) {
+    const result = posted.result;
+    if (isSuccess(result)) {
       this.lastSeen = Date.now();
-      this.countSent(message.message_type);
       this.delivered();
       return { kind: 'delivered' };
     }
@@ -496,11 +448,6 @@ export class PeerSession {
     }
     this.deliveryFailed(`HTTP ${result.status}: ${describeRefusal(result)}`);
     return { kind: 'retry', reason: `HTTP ${result.status}` };
-  }
-
-  private countSent(type: string): void {
-    this.sent += 1;
-    this.deps.metrics.messagesSent.inc({ type, peer: this.id });
   }
 
   private clearTimers(): void {

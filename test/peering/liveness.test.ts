@@ -137,3 +137,22 @@ describe('re-establishing a session', () => {
     expect(Date.now() - back).toBeLessThan(5_000);
   }, 60_000);
 });
+
+describe('a 1.0 peer', () => {
+  it('is sent nothing of 1.1: a route refresh is a new HELLO, and a stop sends no GOODBYE', async () => {
+    const fake = new FakePeer({ nodeId: 'old-peer', versions: ['1.0'], features: ['SYNC_REQUEST', 'GOODBYE'] });
+    const url = await fake.start();
+    cleanups.push(() => fake.stop());
+    const a = await startTestNode(nodeYaml('mix-a'));
+    await http(a.url, 'POST', '/peers', { token: ADMIN_TOKEN, body: { peer_id: 'old-peer', address: url, auth_token: PEERING_SECRET } });
+    await waitFor('connected to the 1.0 peer', () => isConnected(a, 'old-peer'));
+    expect(await peerView(a, 'old-peer')).toMatchObject({ negotiated_version: '1.0', features: [] });
+    const hellos = fake.of('HELLO').length;
+    const res = await http(a.url, 'POST', '/peers/old-peer/sync-request', { token: ADMIN_TOKEN });
+    expect(res.json).toEqual({ peer_id: 'old-peer', status: 'sync_requested', method: 'HELLO' });
+    await waitFor('a new HELLO at the 1.0 peer', () => fake.of('HELLO').length > hellos);
+    await a.stop();
+    expect(fake.of('SYNC_REQUEST')).toEqual([]);
+    expect(fake.of('GOODBYE')).toEqual([]);
+  }, 30_000);
+});

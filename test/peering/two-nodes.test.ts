@@ -21,7 +21,7 @@ describe('two peered nodes', () => {
     expect(view).toMatchObject({ status: 'connected', negotiated_version: '1.1', error: null, address: b.url });
     expect(view.messages_sent).toBeGreaterThan(0);
     expect(view.messages_received).toBeGreaterThan(0);
-    expect(a.logs.withMsg('peer session established').some((l) => l.peer === 'node-b' && l.negotiated_version === '1.0')).toBe(true);
+    expect(a.logs.withMsg('peer session established').some((l) => l.peer === 'node-b' && l.negotiated_version === '1.1')).toBe(true);
     const health = await http(a.url, 'GET', '/health');
     expect(health.json).toMatchObject({ status: 'healthy', peers: { connected: 1, total: 1 } });
   });

@@ -69,7 +69,7 @@ describe('the audit trail', () => {
     const res = await http(b.url, 'GET', '/peers/aa/history', { token: READ_TOKEN });
     expect(res.status).toBe(200);
     const events = res.json.events as { event: string; negotiated_version?: string }[];
-    expect(events.some((e) => e.event === 'established' && e.negotiated_version === '1.0')).toBe(true);
+    expect(events.some((e) => e.event === 'established' && e.negotiated_version === '1.1')).toBe(true);
     expect((await http(b.url, 'GET', '/peers/nobody/history', { token: READ_TOKEN })).status).toBe(404);
   });
 });
