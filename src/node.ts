@@ -121,6 +121,7 @@ export class SpaceCommsNode {
       metrics: this.metrics,
       audit: this.audit,
       now: this.now,
+      batchMaxMessages: () => this.config.protocol.batch_max_messages,
     });
   }
 

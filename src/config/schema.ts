@@ -121,6 +121,10 @@ export const ConfigSchema = Type.Object(
       queue_max_messages: Type.Integer({ minimum: 1, default: 10000 }),
       max_in_flight: Type.Integer({ minimum: 1, maximum: 64, default: 4 }),
       sync_in_flight: Type.Integer({ minimum: 1, maximum: 128, default: 16 }),
+      /** PROTOCOL.md section 11: most envelopes in one batch POST (peers that both list BATCH). */
+      batch_max_messages: Type.Integer({ minimum: 1, maximum: 1000, default: 100 }),
+      /** How long a lone message may wait for others to share its POST; 0: it leaves at once. */
+      batch_linger_ms: Type.Number({ minimum: 0, maximum: 1000, default: 0 }),
       request_timeout_seconds: Type.Number({ exclusiveMinimum: 0, default: 10 }),
       shutdown_drain_seconds: Type.Number({ minimum: 0, maximum: 300, default: 5 }),
       reconnect_min_seconds: Type.Number({ exclusiveMinimum: 0, default: 1 }),

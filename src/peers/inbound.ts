@@ -33,6 +33,16 @@ export interface InboundDeps {
   metrics: Metrics;
   audit: AuditTrail;
   now(): Date;
+  /** `protocol.batch_max_messages`: the most envelopes a batch may hold. */
+  batchMaxMessages(): number;
+}
+
+/** Section 11: never batched. */
+const UNBATCHED = new Set(['HELLO', 'SYNC_REQUEST', 'GOODBYE']);
+
+/** A body that is a batch (`{"batch": [...]}`) rather than one envelope. */
+export function isBatch(body: unknown): body is { batch: unknown } {
+  return typeof body === 'object' && body !== null && !Array.isArray(body) && Object.hasOwn(body, 'batch') && !Object.hasOwn(body, 'message_type');
 }
 
 export interface Credentials {
@@ -118,7 +128,37 @@ export class InboundHandler {
     return reply;
   }
 
-  private async dispatch(raw: unknown, session: PeerSession): Promise<InboundReply> {
+  /**
+   * PROTOCOL.md section 11: each envelope handled as if it had come alone, in order, each
+   * taking a token of the rate limit (the first took its token with the request); one
+   * commit for the whole batch before the answer `200 {results}`.
+   */
+  async handleBatch(raw: { batch: unknown }, session: PeerSession): Promise<InboundReply> {
+    const list = raw.batch;
+    if (!session.supports('BATCH')) return this.error('INVALID_MESSAGE', 'a batch needs protocol 1.1 with feature BATCH listed by both sides');
+    const max = this.deps.batchMaxMessages();
+    if (!Array.isArray(list) || list.length === 0 || list.length > max) {
+      return this.error('INVALID_MESSAGE', `batch must be an array of 1 to ${max} envelopes (protocol.batch_max_messages)`);
+    }
+    const results: unknown[] = [];
+    const audits: [Record<string, unknown> | undefined, InboundReply][] = [];
+    for (const [i, item] of list.entries()) {
+      const limited = i > 0 ? this.admit(session) : undefined;
+      const type = (item as { message_type?: unknown } | null)?.message_type;
+      const reply =
+        limited ??
+        (typeof type === 'string' && UNBATCHED.has(type)
+          ? this.error('INVALID_MESSAGE', `${type} is never batched`, messageIdOf(item))
+          : await this.dispatch(item, session, false));
+      results.push(reply.body);
+      if (!limited) audits.push([item as Record<string, unknown> | undefined, reply]);
+    }
+    await this.deps.store.durable();
+    for (const [item, reply] of audits) this.deps.audit.received(session.id, item, outcomeOf(reply));
+    return { status: 200, body: { results } };
+  }
+
+  private async dispatch(raw: unknown, session: PeerSession, awaitDurable = true): Promise<InboundReply> {
     const checked = validateEnvelope(raw);
     if (!checked.ok) {
       const type = (raw as { message_type?: unknown } | null)?.message_type;
@@ -136,7 +176,7 @@ export class InboundHandler {
     }
     if (envelope.message_type === 'HELLO') return this.hello(envelope, session);
     if (!session.established) return this.error('UNAUTHORIZED', 'no session', envelope.message_id);
-    return this.inSession(envelope, session);
+    return this.inSession(envelope, session, awaitDurable);
   }
 
   private hello(hello: Envelope<'HELLO'>, session: PeerSession): InboundReply {
@@ -153,7 +193,7 @@ export class InboundHandler {
     return { status: 200, body: session.ownHello() };
   }
 
-  private async inSession(envelope: Envelope, session: PeerSession): Promise<InboundReply> {
+  private async inSession(envelope: Envelope, session: PeerSession, awaitDurable: boolean): Promise<InboundReply> {
     const started = performance.now();
     if (envelope.message_type === 'HEARTBEAT') {
       if (!session.acceptHeartbeat(envelope.payload.sequence)) {
@@ -169,7 +209,7 @@ export class InboundHandler {
     if (!isTableMessage(envelope)) return this.error('INVALID_MESSAGE', `${envelope.message_type} is not accepted here`, envelope.message_id);
     const decision = this.deps.router.receive(envelope, { peer_id: session.id, policies: session.peer.policies });
     if (decision.status === 'refused') return this.error('INVALID_MESSAGE', decision.reason, envelope.message_id);
-    await this.deps.store.durable();
+    if (awaitDurable) await this.deps.store.durable();
     if (envelope.message_type === 'CDM_ANNOUNCE') this.deps.metrics.cdmProcessingTime.observe(performance.now() - started);
     return { ...this.accepted(session, envelope, decision.status), ...(decision.status === 'accepted' ? { forwarded: decision.forwardedTo } : {}) };
   }
@@ -219,6 +259,11 @@ export class InboundHandler {
     }
     return found;
   }
+}
+
+function messageIdOf(item: unknown): string | undefined {
+  const id = (item as { message_id?: unknown } | null)?.message_id;
+  return typeof id === 'string' ? id : undefined;
 }
 
 /** What the audit trail records of an answer: the status given, or the error code. */

@@ -1,4 +1,5 @@
 import type { Metrics } from '../observability/metrics.js';
+import { ERROR_HTTP_STATUS } from '../protocol/builders.js';
 import type { Envelope } from '../protocol/envelope.js';
 import type { AuditTrail } from './audit-trail.js';
 import { describeNetworkError, isCertificateError } from './failures.js';
@@ -9,6 +10,17 @@ export type Posted = { ok: true; result: PostResult } | { ok: false; reason: str
 
 export function isSuccess(result: PostResult): boolean {
   return result.status >= 200 && result.status < 300;
+}
+
+/** The per-envelope answers of a batch as if each had come alone, or undefined when the answer is not a batch answer. */
+function splitResults(result: PostResult, count: number): PostResult[] | undefined {
+  const results = (result.body as { results?: unknown } | undefined)?.results;
+  if (result.status !== 200 || !Array.isArray(results) || results.length !== count) return undefined;
+  return results.map((entry: unknown) => {
+    const code = (entry as { payload?: { error_code?: unknown } } | null)?.payload?.error_code;
+    const status = typeof code === 'string' ? (ERROR_HTTP_STATUS as Record<string, number>)[code] ?? 500 : 200;
+    return { status, body: entry, rttMs: result.rttMs };
+  });
 }
 
 /**
@@ -37,6 +49,24 @@ export class PeerLink {
     }
     this.record(envelope, result);
     return { ok: true, result };
+  }
+
+  /**
+   * PROTOCOL.md section 11: the envelopes in one POST. A `200 {results}` answer is split
+   * into one result per envelope (in order), each recorded as if it had come alone.
+   */
+  async postBatch(envelopes: Envelope[]): Promise<{ ok: true; result: PostResult; each?: PostResult[] } | { ok: false; reason: string; certificate: boolean }> {
+    let result: PostResult;
+    try {
+      result = await this.transport.postBatch(envelopes);
+    } catch (err) {
+      const reason = describeNetworkError(err);
+      for (const envelope of envelopes) this.audit.sent(this.peerId, envelope, { decision: 'failed', reason });
+      return { ok: false, reason, certificate: isCertificateError(err) };
+    }
+    const each = splitResults(result, envelopes.length);
+    envelopes.forEach((envelope, i) => this.record(envelope, each?.[i] ?? result));
+    return { ok: true, result, ...(each ? { each } : {}) };
   }
 
   /** New connections from now on; requests in flight finish on the old ones (not awaited: a reload must not wait). */

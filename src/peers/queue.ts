@@ -9,6 +9,12 @@ export interface QueueOptions {
   /** In flight while a full sync is read: more, since the order of sync messages does not matter. */
   maxSyncInFlight?: number;
   send(message: TableMessage): Promise<SendOutcome>;
+  /** PROTOCOL.md section 11: several messages in one POST, one outcome each, in order. */
+  sendBatch?(messages: TableMessage[]): Promise<SendOutcome[]>;
+  /** Most messages per POST now (1: no batches, as with a peer that did not list BATCH). */
+  batchSize?(): number;
+  /** How long a POST that is not full may wait for more messages (0: none). */
+  lingerMs?(): number;
   /** False while the session is down: messages wait. */
   canSend(): boolean;
   retryDelayMs(attempt: number): number;
@@ -33,6 +39,8 @@ export class OutboundQueue {
   private pausedUntil = 0;
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
+  private lingerTimer: NodeJS.Timeout | undefined;
+  private lingered = false;
 
   constructor(private readonly options: QueueOptions) {}
 
@@ -82,6 +90,7 @@ export class OutboundQueue {
     this.stopped = true;
     this.clear();
     if (this.timer) clearTimeout(this.timer);
+    if (this.lingerTimer) clearTimeout(this.lingerTimer);
   }
 
   pump(): void {
@@ -94,13 +103,67 @@ export class OutboundQueue {
       }, wait);
       return;
     }
+    const size = Math.max(1, this.options.batchSize?.() ?? 1);
+    if (this.shouldLinger(size)) return;
     while (this.inFlight < this.limit() && this.options.canSend()) {
-      const message = this.next();
-      if (!message) break;
+      const messages = this.take(size);
+      if (messages.length === 0) break;
       this.inFlight += 1;
-      void this.deliver(message);
+      if (messages.length === 1 || !this.options.sendBatch) void this.deliver(messages[0] as TableMessage);
+      else void this.deliverBatch(messages);
     }
     if (this.inFlight === 0 && this.depth === 0 && !this.sync) this.options.onIdle();
+  }
+
+  /** A POST that would not be full waits `lingerMs` once for more messages to share it. */
+  private shouldLinger(size: number): boolean {
+    const linger = this.options.lingerMs?.() ?? 0;
+    if (linger <= 0 || size <= 1 || this.lingered || this.sync || this.depth === 0 || this.depth >= size) return false;
+    this.lingerTimer ??= setTimeout(() => {
+      this.lingerTimer = undefined;
+      this.lingered = true;
+      this.pump();
+      this.lingered = false;
+    }, linger);
+    return true;
+  }
+
+  private take(size: number): TableMessage[] {
+    const out: TableMessage[] = [];
+    while (out.length < size) {
+      const message = this.next();
+      if (!message) break;
+      out.push(message);
+    }
+    return out;
+  }
+
+  private async deliverBatch(messages: TableMessage[]): Promise<void> {
+    let outcomes: SendOutcome[];
+    try {
+      outcomes = await (this.options.sendBatch as (m: TableMessage[]) => Promise<SendOutcome[]>)(messages);
+    } catch (err) {
+      outcomes = messages.map(() => ({ kind: 'retry', reason: (err as Error).message }));
+    }
+    this.inFlight -= 1;
+    if (this.stopped) return;
+    const again: TableMessage[] = [];
+    let delayMs: number | undefined;
+    messages.forEach((message, i) => {
+      const outcome = outcomes[i] ?? { kind: 'retry', reason: 'no result for this message' };
+      if (outcome.kind === 'retry') {
+        again.push(message);
+        if (outcome.delayMs !== undefined) delayMs = Math.max(delayMs ?? 0, outcome.delayMs);
+      } else if (outcome.kind === 'dropped') this.options.onDropped(message, outcome.reason);
+    });
+    if (again.length > 0) {
+      this.retries.unshift(...again);
+      this.failures += 1;
+      this.pausedUntil = Date.now() + (delayMs ?? this.options.retryDelayMs(this.failures - 1));
+    } else {
+      this.failures = 0;
+    }
+    this.pump();
   }
 
   private limit(): number {

@@ -18,7 +18,7 @@ import { DeliveryHealth } from './delivery.js';
 import { OutboundQueue, type SendOutcome } from './queue.js';
 import { TokenBucket } from './rate-limit.js';
 import type { PeerDefinition, PeerView, SessionStatus } from './registry.js';
-import type { PeerTransport } from './transport.js';
+import type { PeerTransport, PostResult } from './transport.js';
 
 export interface SessionDeps {
   nodeId: string;
@@ -52,6 +52,7 @@ export class PeerSession {
   private lastRefused: { message_id: string; reason: string; at: string } | null = null;
   private refusedCount = 0;
   private probeAttempts = 0;
+  private batchRefused = false;
   private probeTimer: NodeJS.Timeout | undefined;
   readonly bucket: TokenBucket;
   private readonly link: PeerLink;
@@ -84,6 +85,9 @@ export class PeerSession {
       maxInFlight: p.max_in_flight,
       maxSyncInFlight: p.sync_in_flight,
       send: (message) => this.sendQueued(message),
+      sendBatch: (messages) => this.sendBatch(messages),
+      batchSize: () => (this.supports('BATCH') && !this.batchRefused ? this.deps.protocol().batch_max_messages : 1),
+      lingerMs: () => this.deps.protocol().batch_linger_ms,
       canSend: () => this.connected,
       retryDelayMs: (attempt) => backoffDelay(attempt, 500, 30_000),
       onOverflow: (dropped) => {
@@ -272,6 +276,7 @@ export class PeerSession {
     this.error = null;
     this.attempts = 0;
     this.probeAttempts = 0;
+    this.batchRefused = false;
     this.lastSeen = Date.now();
     // Our HELLO was answered: our sends reach the peer. Its HELLO to us proves only its own direction.
     this.delivery.reset(initiatedBy === 'us' ? 'ok' : 'unverified');
@@ -431,7 +436,29 @@ export class PeerSession {
       this.deliveryFailed(posted.reason, posted.certificate);
       return { kind: 'retry', reason: posted.reason };
     }
-    const result = posted.result;
+    return this.outcomeOf(posted.result);
+  }
+
+  /** PROTOCOL.md section 11: what is queued for the peer in one POST, one outcome each. */
+  private async sendBatch(messages: TableMessage[]): Promise<SendOutcome[]> {
+    const posted = await this.link.postBatch(messages);
+    if (!posted.ok) {
+      this.deliveryFailed(posted.reason, posted.certificate);
+      return messages.map(() => ({ kind: 'retry', reason: posted.reason }));
+    }
+    if (posted.each) return posted.each.map((result) => this.outcomeOf(result));
+    if (posted.result.status === 400) {
+      // The peer did not take the batch as a batch: send one message per POST from now on.
+      this.batchRefused = true;
+      this.deps.logger.warn({ peer: this.id, reason: describeRefusal(posted.result) }, 'batch refused by peer: sending messages one by one');
+      return messages.map(() => ({ kind: 'retry', delayMs: 0, reason: 'batch refused' }));
+    }
+    const outcome = this.outcomeOf(posted.result);
+    return messages.map(() => outcome);
+  }
+
+  /** Section 1: 2xx delivered; 400/413 final (dropped); 401 says HELLO again; 429 waits; anything else is retried. */
+  private outcomeOf(result: PostResult): SendOutcome {
     if (isSuccess(result)) {
       this.lastSeen = Date.now();
       this.delivered();

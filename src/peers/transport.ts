@@ -42,7 +42,17 @@ export class PeerTransport {
     });
   }
 
-  async post(envelope: Envelope, signal?: AbortSignal): Promise<PostResult> {
+  /** One envelope per POST (PROTOCOL.md section 1). */
+  post(envelope: Envelope, signal?: AbortSignal): Promise<PostResult> {
+    return this.postBody(JSON.stringify(envelope), signal);
+  }
+
+  /** PROTOCOL.md section 11: `{"batch": [envelope, ...]}` in one POST; the answer is `{results: [...]}`. */
+  postBatch(envelopes: readonly Envelope[], signal?: AbortSignal): Promise<PostResult> {
+    return this.postBody(JSON.stringify({ batch: envelopes }), signal);
+  }
+
+  private async postBody(payload: string, signal?: AbortSignal): Promise<PostResult> {
     const started = performance.now();
     const headers: Record<string, string> = {
       'content-type': 'application/json',
@@ -54,7 +64,7 @@ export class PeerTransport {
       method: 'POST',
       path: this.path,
       headers,
-      body: JSON.stringify(envelope),
+      body: payload,
       ...(signal ? { signal } : {}),
     });
     const text = await response.body.text();

@@ -8,7 +8,7 @@ export const OBJECT_WITHDRAW_REASONS = ['DECAYED', 'MANEUVER_COMPLETE', 'SUPERSE
 export const MANEUVER_TYPES = ['COLLISION_AVOIDANCE', 'STATION_KEEPING', 'DEORBIT', 'OTHER'] as const;
 export const MANEUVER_STATUSES = ['PLANNED', 'IN_PROGRESS', 'COMPLETED', 'CANCELLED', 'FAILED'] as const;
 /** 1.1 features (HELLO `features`) this node implements; a feature is used only when both sides list it. */
-export const FEATURES = ['SYNC_REQUEST', 'GOODBYE'] as const;
+export const FEATURES = ['SYNC_REQUEST', 'GOODBYE', 'BATCH'] as const;
 export type Feature = (typeof FEATURES)[number];
 export const ERROR_CODES = ['INVALID_MESSAGE', 'UNSUPPORTED_VERSION', 'UNAUTHORIZED', 'RATE_LIMITED', 'INTERNAL_ERROR'] as const;
 

@@ -23,6 +23,8 @@ export interface FakePeerOptions {
  */
 export class FakePeer {
   readonly received: Received[] = [];
+  /** How many envelopes each POST carried (1 for a lone envelope). */
+  readonly posts: number[] = [];
   private server: Server | undefined;
 
   constructor(private readonly options: FakePeerOptions) {}
@@ -32,9 +34,17 @@ export class FakePeer {
       let body = '';
       req.on('data', (chunk: Buffer) => (body += chunk.toString()));
       req.on('end', () => {
-        const message = JSON.parse(body) as Received;
-        this.received.push(message);
-        const answer = this.answer(message);
+        const parsed = JSON.parse(body) as Received | { batch: Received[] };
+        let answer: { status: number; body: unknown };
+        if ('batch' in parsed) {
+          this.posts.push(parsed.batch.length);
+          this.received.push(...parsed.batch);
+          answer = { status: 200, body: { results: parsed.batch.map((m) => this.answer(m).body) } };
+        } else {
+          this.posts.push(1);
+          this.received.push(parsed);
+          answer = this.answer(parsed);
+        }
         res.writeHead(answer.status, { 'content-type': 'application/json' });
         res.end(JSON.stringify(answer.body));
       });

@@ -140,7 +140,7 @@ describe('re-establishing a session', () => {
 
 describe('a 1.0 peer', () => {
   it('is sent nothing of 1.1: a route refresh is a new HELLO, and a stop sends no GOODBYE', async () => {
-    const fake = new FakePeer({ nodeId: 'old-peer', versions: ['1.0'], features: ['SYNC_REQUEST', 'GOODBYE'] });
+    const fake = new FakePeer({ nodeId: 'old-peer', versions: ['1.0'], features: ['SYNC_REQUEST', 'GOODBYE', 'BATCH'] });
     const url = await fake.start();
     cleanups.push(() => fake.stop());
     const a = await startTestNode(nodeYaml('mix-a'));

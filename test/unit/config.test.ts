@@ -44,6 +44,8 @@ describe('configuration defaults', () => {
         queue_max_messages: 10000,
         max_in_flight: 4,
         sync_in_flight: 16,
+        batch_max_messages: 100,
+        batch_linger_ms: 0,
         request_timeout_seconds: 10,
         shutdown_drain_seconds: 5,
         reconnect_min_seconds: 1,

@@ -1,5 +1,5 @@
 import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
-import type { InboundReply } from '../../peers/inbound.js';
+import { isBatch, type InboundReply } from '../../peers/inbound.js';
 import type { PeerSession } from '../../peers/session.js';
 import { MESSAGES_PATH } from '../../peers/transport.js';
 import type { TLSSocket } from 'node:tls';
@@ -49,6 +49,7 @@ export function registerProtocolRoute(app: FastifyInstance, ctx: ApiContext): vo
     },
     handler: async (request, reply) => {
       const session = sessions.get(request) as PeerSession;
+      if (isBatch(request.body)) return send(reply, await ctx.protocol.handleBatch(request.body, session));
       return send(reply, await ctx.protocol.handle(request.body, session));
     },
   });
