@@ -11,14 +11,14 @@ import { join, resolve } from 'node:path';
 import { closePools } from './lib/http.js';
 import { describeMachine } from './lib/machine.js';
 import { CLI, cleanUp, installExitGuards, setNodeFlags } from './lib/processes.js';
-import { evaluateGoals, printGoals, printTable, writeResults, type Figures, type Scenarios } from './lib/report.js';
+import { evaluateGoals, printGoals, printTable, readPrevious, writeResults, type Figures, type Scenarios } from './lib/report.js';
 import { ratio } from './lib/stats.js';
 import { ingest, measureBaseline, peerIngest } from './scenarios/ingest.js';
 import { propagation } from './scenarios/propagation.js';
 import { settingsFor } from './scenarios/settings.js';
 import { syncAndSize } from './scenarios/sync-size.js';
 
-const SCENARIOS = ['ingest', 'peer_ingest', 'propagation', 'sync'] as const;
+const SCENARIOS = ['ingest', 'peer_ingest', 'propagation', 'propagation_1000', 'sync'] as const;
 type ScenarioName = (typeof SCENARIOS)[number];
 
 interface Args {
@@ -72,13 +72,21 @@ async function main(): Promise<void> {
   const baseline = wants('ingest') || wants('peer_ingest') || wants('sync') ? await step('baseline: bare node:http server', () => measureBaseline(settings)) : undefined;
   if (baseline && wants('ingest')) scenarios.ingest = await step('ingest: POST /cdm', () => ingest(settings, baseline));
   if (baseline && wants('peer_ingest')) scenarios.peer_ingest = await step('peer_ingest: POST /spacecomms/v1/messages', () => peerIngest(settings, baseline));
-  if (wants('propagation')) scenarios.propagation = await step(`propagation: 5 nodes, ${settings.propagationRate} CDM/s`, () => propagation(settings));
+  if (wants('propagation')) {
+    scenarios.propagation = await step(`propagation: 5 nodes, ${settings.propagationRate} CDM/s`, () => propagation(settings, settings.propagationRate, settings.propagationSeconds));
+  }
+  if (wants('propagation_1000')) {
+    scenarios.propagation_1000 = await step(`propagation: 5 nodes, ${settings.highRate} CDM/s for ${settings.highRateSeconds} s`, () =>
+      propagation(settings, settings.highRate, settings.highRateSeconds),
+    );
+  }
   if (wants('sync')) {
     const { sync, size } = await step(`sync and size: ${settings.syncCdms} CDMs`, () => syncAndSize(settings));
     scenarios.sync = { ...sync, ...(baseline ? { baseline_rps: Math.round(baseline.rps), ratio: ratio(sync.per_second, baseline.rps) } : {}) } as Figures;
     scenarios.size = size;
   }
 
+  const previous = readPrevious();
   const machine = describeMachine();
   const goals = evaluateGoals(scenarios);
   const results = {
@@ -90,9 +98,11 @@ async function main(): Promise<void> {
     duration_s: Math.round((Date.now() - started) / 1000),
     scenarios,
     goals,
+    ...(previous ? { previous } : {}),
   };
   console.log(`\nSpaceComms bench (${args.quick ? 'quick' : 'full'}), ${results.date}\n${machine.summary}, node ${process.version}\n`);
-  printTable(scenarios);
+  if (previous) console.log(`previous run: ${previous.date}${previous.quick ? ' (quick)' : ''}\n`);
+  printTable(scenarios, previous?.scenarios);
   printGoals(goals);
   if (args.profileDir || args.only.length !== SCENARIOS.length) log('partial or profiled run: bench/results.json not written');
   else log(`written ${writeResults(results)}`);

@@ -45,7 +45,7 @@ export function helloMessage(sourceNode: string, messageId: string, authToken: s
     hop_count: 0,
     ttl: 1,
     path: [sourceNode],
-    payload: { node_name: sourceNode, capabilities: ['CDM'], supported_versions: ['1.0'], auth_token: authToken },
+    payload: { node_name: sourceNode, capabilities: ['CDM'], supported_versions: ['1.0', '1.1'], features: ['BATCH'], auth_token: authToken },
   };
 }
 
@@ -73,4 +73,13 @@ export function cdmTemplate(): BodyTemplate {
 /** Body of a peer `POST /spacecomms/v1/messages`: a CDM_ANNOUNCE whose message and CDM ids are the placeholder. */
 export function announceTemplate(sourceNode: string): BodyTemplate {
   return new BodyTemplate(cdmAnnounce(paddedCdm(`CDM-${ID}`), `msg-${ID}`, sourceNode));
+}
+
+/** Messages in one batch of the peer-ingest scenario (PROTOCOL.md section 11). */
+export const BATCH_SIZE = 50;
+
+/** Body of a batched peer POST: `{"batch": [...]}` of `size` CDM_ANNOUNCE envelopes, ids `<id>-0` … `<id>-<size-1>`. */
+export function batchTemplate(sourceNode: string, size = BATCH_SIZE): { with(id: string): string } {
+  const one = announceTemplate(sourceNode);
+  return { with: (id: string) => `{"batch":[${Array.from({ length: size }, (_, i) => one.with(`${id}-${i}`)).join(',')}]}` };
 }

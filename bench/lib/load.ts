@@ -1,5 +1,4 @@
 import autocannon from 'autocannon';
-import type { BodyTemplate } from './cdm.js';
 
 export interface LoadResult {
   rps: number;
@@ -16,7 +15,8 @@ export interface LoadOptions {
   url: string;
   path: string;
   headers: Record<string, string>;
-  body: BodyTemplate;
+  /** A fresh body for each id. */
+  body: { with(id: string): string };
   /** Prefix of the ids, unique per run so that no two requests of a run share a CDM or message id. */
   idPrefix: string;
   connections: number;

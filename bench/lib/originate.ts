@@ -67,6 +67,8 @@ export interface Arrivals {
   max_ms: number;
   delivered: number;
   lost: number;
+  /** Median latency of the last fifth of the CDMs sent over that of the first fifth: about 1 when no backlog builds up. */
+  backlog_growth: number;
 }
 
 /** Waits (at most `timeoutMs`) until every accepted id has arrived, then the origination-to-arrival latencies. */
@@ -74,16 +76,21 @@ export async function collectArrivals(origination: Origination, arrivals: Map<st
   const deadline = Date.now() + timeoutMs;
   while (origination.accepted.some((id) => !arrivals.has(id)) && Date.now() < deadline) await sleep(50);
   const latencies: number[] = [];
+  const inOrder: number[] = [];
   for (const id of origination.accepted) {
     const at = arrivals.get(id);
     const sent = origination.sentAt.get(id);
     if (at !== undefined && sent !== undefined) latencies.push(at - sent);
+    inOrder.push(at !== undefined && sent !== undefined ? at - sent : Number.POSITIVE_INFINITY);
   }
+  const fifth = Math.max(1, Math.floor(inOrder.length / 5));
+  const growth = quantile(inOrder.slice(-fifth), 0.5) / Math.max(quantile(inOrder.slice(0, fifth), 0.5), 1e-9);
   return {
     p50_ms: round(quantile(latencies, 0.5)),
     p99_ms: round(quantile(latencies, 0.99)),
     max_ms: round(latencies.length ? Math.max(...latencies) : Number.NaN),
     delivered: latencies.length,
     lost: origination.accepted.length - latencies.length,
+    backlog_growth: round(growth),
   };
 }

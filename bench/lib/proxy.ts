@@ -53,8 +53,7 @@ export class TimingProxy {
   }
 
   private note(body: Buffer, at: number): void {
-    const id = cdmIdOf(body);
-    if (id !== undefined && !this.acknowledged.has(id)) this.acknowledged.set(id, at);
+    for (const id of cdmIdsOf(body)) if (!this.acknowledged.has(id)) this.acknowledged.set(id, at);
   }
 
   async close(): Promise<void> {
@@ -64,13 +63,21 @@ export class TimingProxy {
   }
 }
 
+type Body = { cdm_id?: unknown; message_type?: unknown; payload?: { cdm?: { cdm_id?: unknown } } };
+
 /** The CDM id of a `POST /cdm` body or of a CDM_ANNOUNCE envelope; undefined for anything else. */
-function cdmIdOf(body: Buffer): string | undefined {
+function cdmIdOf(json: Body): string | undefined {
+  const id = json.message_type === 'CDM_ANNOUNCE' ? json.payload?.cdm?.cdm_id : json.message_type === undefined ? json.cdm_id : undefined;
+  return typeof id === 'string' ? id : undefined;
+}
+
+/** The CDM ids a body carries: one envelope, a CDM, or a batch (PROTOCOL.md section 11; its acknowledgement covers all). */
+function cdmIdsOf(body: Buffer): string[] {
   try {
-    const json = JSON.parse(body.toString('utf8')) as { cdm_id?: unknown; message_type?: unknown; payload?: { cdm?: { cdm_id?: unknown } } };
-    const id = json.message_type === 'CDM_ANNOUNCE' ? json.payload?.cdm?.cdm_id : json.message_type === undefined ? json.cdm_id : undefined;
-    return typeof id === 'string' ? id : undefined;
+    const json = JSON.parse(body.toString('utf8')) as Body & { batch?: Body[] };
+    const items = Array.isArray(json.batch) ? json.batch : [json];
+    return items.map(cdmIdOf).filter((id): id is string => id !== undefined);
   } catch {
-    return undefined;
+    return [];
   }
 }

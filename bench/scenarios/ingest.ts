@@ -1,5 +1,5 @@
 import { startBareServer } from '../lib/bare.js';
-import { announceTemplate, cdmTemplate, helloMessage } from '../lib/cdm.js';
+import { BATCH_SIZE, batchTemplate, cdmTemplate, helloMessage } from '../lib/cdm.js';
 import { request } from '../lib/http.js';
 import { runLoad, type LoadResult } from '../lib/load.js';
 import { PEERING_SECRET, WRITE_TOKEN, peerStatus, startNode } from '../lib/node.js';
@@ -84,12 +84,14 @@ export async function peerIngest(settings: BenchSettings, baseline: MeasuredLoad
   try {
     await openSession(node.url, headers);
     if ((await peerStatus(node, LOAD_PEER)) !== 'connected') throw new Error('peer_ingest: the loader has no session');
-    const body = announceTemplate(LOAD_PEER);
+    const body = batchTemplate(LOAD_PEER);
     const load = await loadWithCpu(node.child.pid, () =>
       runLoad({ url: node.url, path: MESSAGES_PATH, headers, body, idPrefix: 'PEER', connections: CONNECTIONS, durationS: settings.loadSeconds }),
     );
     const still = await peerStatus(node, LOAD_PEER);
-    return { ...figures(load, baseline), session_at_end: still ?? 'none' };
+    // One request carries BATCH_SIZE messages: the figures are in messages, against the bare server's requests.
+    const messages = { ...load, rps: load.rps * BATCH_SIZE, cpu_ms_per_request: round(load.cpu_ms_per_request / BATCH_SIZE, 4) };
+    return { ...figures(messages, baseline), batch_size: BATCH_SIZE, posts_per_s: round(load.rps, 1), session_at_end: still ?? 'none' };
   } finally {
     await node.child.stop();
   }

@@ -17,8 +17,8 @@ const WARM_UP_DRAIN_MS = 5_000;
  * latency from the client's send to the last node's acknowledgement (= committed there),
  * seen by a timing proxy between node 4 and node 5 (see `TimingProxy`).
  */
-export async function propagation(settings: BenchSettings) {
-  const baseline = await relayBaseline(settings);
+export async function propagation(settings: BenchSettings, rate: number, seconds: number) {
+  const baseline = await relayBaseline(settings, rate, seconds);
   const nodes = await Promise.all(Array.from({ length: HOPS }, (_, i) => startNode({ id: `bench-chain-${i + 1}`, storage: 'file' })));
   const { proxy, url: proxyUrl } = await TimingProxy.start((nodes[HOPS - 1] as BenchNode).url);
   try {
@@ -35,11 +35,11 @@ export async function propagation(settings: BenchSettings) {
       await waitConnected(b, a.spec.id);
     }
     const first = nodes[0] as BenchNode;
-    await warmUp(first.url, { authorization: `Bearer ${WRITE_TOKEN}` }, proxy.acknowledged, settings);
+    await warmUp(first.url, { authorization: `Bearer ${WRITE_TOKEN}` }, proxy.acknowledged, rate);
     const measured = await measureCpu(
       nodes.map((n) => n.child.pid),
       async () => {
-        const sent = await originateAtRate(first.url, '/cdm', { authorization: `Bearer ${WRITE_TOKEN}` }, cdmTemplate(), 'PROP', settings.propagationRate, settings.propagationSeconds);
+        const sent = await originateAtRate(first.url, '/cdm', { authorization: `Bearer ${WRITE_TOKEN}` }, cdmTemplate(), `PROP${rate}`, rate, seconds);
         return { sent, arrived: await collectArrivals(sent, proxy.acknowledged, settings.drainMs) };
       },
     );
@@ -48,9 +48,9 @@ export async function propagation(settings: BenchSettings) {
     return {
       hops: HOPS,
       storage: 'file',
-      rate_per_s: settings.propagationRate,
+      rate_per_s: rate,
       achieved_rate_per_s: sent.achieved_rate_per_s,
-      seconds: settings.propagationSeconds,
+      seconds,
       warm_up_s: WARM_UP_SECONDS,
       ...arrived,
       originated: sent.accepted.length,
@@ -72,7 +72,7 @@ export async function propagation(settings: BenchSettings) {
 }
 
 /** Five bare servers in a relay line (each answers, then forwards), the same proxy before the last. */
-async function relayBaseline(settings: BenchSettings) {
+async function relayBaseline(settings: BenchSettings, rate: number, seconds: number) {
   const last = await startBareServer('relay-5');
   const { proxy, url: proxyUrl } = await TimingProxy.start(last.url);
   const servers: BareServer[] = [last];
@@ -84,12 +84,12 @@ async function relayBaseline(settings: BenchSettings) {
       next = s.url;
     }
     const overhead = await proxyOverhead(last.url, proxyUrl);
-    await warmUp(next, {}, proxy.acknowledged, settings);
+    await warmUp(next, {}, proxy.acknowledged, rate);
     const first = next;
     const measured = await measureCpu(
       servers.map((s) => s.child.pid),
       async () => {
-        const sent = await originateAtRate(first, '/cdm', {}, cdmTemplate(), 'RELAY', settings.propagationRate, settings.propagationSeconds);
+        const sent = await originateAtRate(first, '/cdm', {}, cdmTemplate(), `RELAY${rate}`, rate, seconds);
         return { sent, arrived: await collectArrivals(sent, proxy.acknowledged, settings.drainMs) };
       },
     );
@@ -112,8 +112,8 @@ async function relayBaseline(settings: BenchSettings) {
  * One second at the same rate, not measured: opens the kept-alive connections and lets the JIT
  * compile the hot paths (the first few hundred messages of a cold process are 10-100x slower).
  */
-async function warmUp(url: string, headers: Record<string, string>, arrivals: Map<string, number>, settings: BenchSettings): Promise<void> {
-  const sent = await originateAtRate(url, '/cdm', headers, cdmTemplate(), 'WARM', settings.propagationRate, WARM_UP_SECONDS);
+async function warmUp(url: string, headers: Record<string, string>, arrivals: Map<string, number>, rate: number): Promise<void> {
+  const sent = await originateAtRate(url, '/cdm', headers, cdmTemplate(), `WARM${rate}-${Math.random().toString(36).slice(2, 8)}`, rate, WARM_UP_SECONDS);
   await collectArrivals(sent, arrivals, WARM_UP_DRAIN_MS);
 }
 
