@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sampleCdm } from '../helpers/fixtures.js';
-import { TODAY_MS, isoDay } from '../helpers/clock.js';
+import { TODAY_MS } from '../helpers/clock.js';
 import { link, startNetworkNodes, stopAll, waitFor } from '../helpers/network.js';
 import { READ_TOKEN, WRITE_TOKEN, http, type TestNode } from '../helpers/node.js';
 import { openStream, type SseEvent, type StreamClient } from '../helpers/sse.js';
