@@ -5,7 +5,9 @@ import { http, startTestNode, type TestNode } from '../helpers/node.js';
 let t: TestNode;
 beforeAll(async () => {
   // The cases' TCAs are fixed dates: a grace that never lets them expire keeps the test independent of today.
-  t = await startTestNode(`node: { id: ccsds-batch }\nserver: { port: 0 }\nprotocol: { tca_grace_minutes: 100000000 }\n`);
+  // The node's own Pc is off, so that a CDM without a given Pc has none at all (listing by the
+  // computed Pc is proved in test/http/pc.test.ts).
+  t = await startTestNode(`node: { id: ccsds-batch }\nserver: { port: 0 }\nprotocol: { tca_grace_minutes: 100000000 }\npc: { enabled: false }\n`);
 });
 afterAll(async () => t.stop());
 
