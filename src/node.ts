@@ -9,6 +9,7 @@ import { configWarnings, loadTlsMaterial, peerTlsProblems, type TlsMaterial } fr
 import { loadConfig } from './config/load.js';
 import type { Config } from './config/schema.js';
 import { mergeReload } from './node-reload.js';
+import { NodeTrust, TrustSetupError } from './node-trust.js';
 import { createLogger, type Logger } from './observability/logger.js';
 import { Metrics } from './observability/metrics.js';
 import { AuditTrail } from './peers/audit-trail.js';
@@ -52,6 +53,8 @@ export class SpaceCommsNode {
   readonly metrics: Metrics;
   readonly router: Router;
   readonly peers: PeerManager;
+  /** Origin signatures: the node's signing key, trusted keys, mode (PROTOCOL.md section 10). */
+  readonly trust: NodeTrust;
   private readonly inbound: InboundHandler;
   private readonly audit: AuditTrail;
   private server: FastifyInstance | undefined;
@@ -82,6 +85,18 @@ export class SpaceCommsNode {
     const assessed = assessingStore(openStore(config), () => this.config.pc);
     this.store = assessed.store;
     this.events = assessed.events;
+    this.metrics = new Metrics({
+      peersConnected: () => this.peers.connectedCount(),
+      queueDepth: () => this.peers.queueDepth(),
+      cdmsActive: () => this.store.countActiveCdms(),
+      objectsTracked: () => this.store.countActiveObjects(),
+    });
+    try {
+      this.trust = new NodeTrust(config, this.logger, this.metrics);
+    } catch (err) {
+      if (err instanceof TrustSetupError) throw new StartupError(err.message);
+      throw err;
+    }
     this.router = new Router({
       nodeId: config.node.id,
       maxHopCount: config.protocol.max_hop_count,
@@ -90,12 +105,7 @@ export class SpaceCommsNode {
       log: this.logger,
       seen: { maxEntries: config.protocol.seen_cache_size, maxAgeMs: config.protocol.seen_cache_ttl_seconds * 1000 },
       tcaGraceMs: config.protocol.tca_grace_minutes * 60_000,
-    });
-    this.metrics = new Metrics({
-      peersConnected: () => this.peers.connectedCount(),
-      queueDepth: () => this.peers.queueDepth(),
-      cdmsActive: () => this.store.countActiveCdms(),
-      objectsTracked: () => this.store.countActiveObjects(),
+      guard: this.trust.origin,
     });
     this.audit = new AuditTrail(this.store.audit, () => this.config.audit);
     const skipped = (peerId: string, problem: string) =>
@@ -110,6 +120,8 @@ export class SpaceCommsNode {
       metrics: this.metrics,
       now: this.now,
       transport: (peer, token) => this.transportFor(peer, token),
+      publicKeys: () => this.trust.helloKeys(),
+      peerKeys: (peer, keys) => this.trust.peerKeys(peer, keys),
     });
     this.router.setNeighbours(this.peers);
     this.inbound = new InboundHandler({
@@ -159,6 +171,7 @@ export class SpaceCommsNode {
         events: this.events,
         router: this.router,
         peers: this.peers,
+        keys: this.trust,
         protocol: this.inbound,
         auth: this.auth,
         reload: () => this.reload(),
@@ -223,6 +236,13 @@ export class SpaceCommsNode {
     const peerTls = peerTlsProblems(config);
     if (peerTls.length > 0) return this.refuseReload(peerTls);
 
+    let trustChanges: string[];
+    try {
+      trustChanges = this.trust.reload(config, new Set(config.peers.filter((p) => p.accept_hello_keys).map((p) => p.id)));
+    } catch (err) {
+      if (err instanceof TrustSetupError) return this.refuseReload([err.message]);
+      throw err;
+    }
     const previous = this.config;
     this.config = config;
     this.auth.replace(config.api.auth.tokens);
@@ -241,6 +261,7 @@ export class SpaceCommsNode {
       ...peers.changed.map((id) => `peer ${id} changed`),
       ...peers.removed.map((id) => `peer ${id} removed`),
       ...(tlsChanged ? ['TLS certificates replaced'] : []),
+      ...trustChanges,
       ...(previous.logging.level !== config.logging.level ? [`log level ${config.logging.level}`] : []),
       ...(JSON.stringify(previous.api.auth) !== JSON.stringify(config.api.auth) ? ['API tokens replaced'] : []),
     ];

@@ -10,6 +10,14 @@ import type { TokenAuthenticator } from './auth.js';
 
 export type { PeerDirectory } from '../peers/directory.js';
 
+/** The node's origin keys as the API shows and uses them (PROTOCOL.md section 10). */
+export interface KeyDirectory {
+  /** `GET /keys`: this node's keys and the origin keys it trusts; never a private key. */
+  view(): object;
+  /** Whether this node may change a record that `origin` announced: its own, as a configured delegate, or not. */
+  authorityOver(origin: string): 'origin' | 'delegate' | 'not_origin';
+}
+
 /** What the HTTP layer is given by the composition root; it owns none of it. */
 export interface ApiContext {
   config(): Config;
@@ -18,6 +26,7 @@ export interface ApiContext {
   events: EventIndex;
   router: Router;
   peers: PeerDirectory;
+  keys: KeyDirectory;
   auth: TokenAuthenticator;
   /** The receiving side of the peer protocol; the HTTP layer only carries its answers. */
   protocol: InboundHandler;

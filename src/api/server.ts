@@ -13,6 +13,7 @@ import { registerAdminRoutes } from './routes/admin.js';
 import { registerCdmRoutes } from './routes/cdms.js';
 import { registerEventRoutes } from './routes/events.js';
 import { registerHealthRoutes } from './routes/health.js';
+import { registerKeyRoutes } from './routes/keys.js';
 import { registerManeuverRoutes } from './routes/maneuvers.js';
 import { registerObjectRoutes } from './routes/objects.js';
 import { registerPeerRoutes } from './routes/peers.js';
@@ -124,6 +125,7 @@ export async function buildServer(ctx: ApiContext, options: ServerOptions = {}):
   registerPeerRoutes(app, ctx);
   registerProtocolRoute(app, ctx);
   registerAdminRoutes(app, ctx);
+  registerKeyRoutes(app, ctx);
   return app;
 }
 
