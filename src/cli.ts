@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
 import { cdmCommand, eventsCommand, healthCommand, peerCommand } from './cli/commands.js';
+import { keyCommand, keygenCommand } from './cli/keys.js';
 import { pcCommand } from './cli/pc.js';
 import { VERSION } from './version.js';
 
@@ -37,6 +38,8 @@ program.addCommand(peerCommand());
 program.addCommand(healthCommand());
 program.addCommand(pcCommand());
 program.addCommand(eventsCommand());
+program.addCommand(keygenCommand());
+program.addCommand(keyCommand());
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   const message = err instanceof Error ? err.message : String(err);

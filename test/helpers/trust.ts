@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Envelope } from '../../src/protocol/envelope.js';
 import { writeNewKeyFile } from '../../src/trust/key-file.js';
 import { PEERING_SECRET, nodeYaml, type NodeExtras } from './network.js';
 import { ADMIN_TOKEN, http, type TestNode } from './node.js';
@@ -46,8 +47,9 @@ export function trustYaml(mode: string, keys: NodeKey[]): string {
 export class Mallory {
   constructor(readonly id = 'mallory') {}
 
-  envelope(type: string, payload: object, extra: object = {}) {
-    return { protocol_version: '1.0', message_id: randomUUID(), timestamp: new Date().toISOString(), source_node_id: this.id, message_type: type, hop_count: 0, ttl: 10, path: [this.id], payload, ...extra };
+  /** An envelope as mallory crafts it; the node under test validates it like any other. */
+  envelope(type: string, payload: object, extra: object = {}): Envelope {
+    return { protocol_version: '1.0', message_id: randomUUID(), timestamp: new Date().toISOString(), source_node_id: this.id, message_type: type, hop_count: 0, ttl: 10, path: [this.id], payload, ...extra } as Envelope;
   }
 
   /** Adds mallory as a peer of `node` (nothing listens at its address) and opens a session with a HELLO. */
