@@ -45,6 +45,17 @@ function configuredKeys(config: Config): TrustedKey[] {
   }
 }
 
+/** What `validate-config` reports of the trust settings: an unreadable or wrong `trust.keys_file` or key entry. */
+export function trustProblems(config: Config): string[] {
+  try {
+    configuredKeys(config);
+    return [];
+  } catch (err) {
+    if (err instanceof TrustSetupError) return [err.message];
+    throw err;
+  }
+}
+
 /**
  * The node's origin signatures, as the composition root holds them: its signing key (and
  * the keys it signed with before a reload changed `node.signing_key_path`), the trusted
