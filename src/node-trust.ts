@@ -71,6 +71,8 @@ export class NodeTrust {
     config: Config,
     private readonly logger: Logger,
     private readonly metrics: Metrics,
+    /** Whether a node id is a configured or added peer; with known keys, the origins that get their own metric label. */
+    private readonly isPeer: (nodeId: string) => boolean = () => false,
   ) {
     this.nodeId = config.node.id;
     this.location = keyLocation(config);
@@ -174,7 +176,9 @@ export class NodeTrust {
 
   private report({ message, check, mode, refused }: TrustReport): void {
     const outcome = refused ? 'refused' : check.verified && check.authority !== 'not_origin' ? 'verified' : check.result === 'unsigned' ? 'unsigned' : 'unverified';
-    this.metrics.originSignatures.inc({ origin: message.source_node_id, outcome });
+    // A neighbour can write any source_node_id: only known nodes get a label of their own, so that forged ids cannot grow the metric.
+    const known = message.source_node_id === this.nodeId || this.isPeer(message.source_node_id) || this.origin.ring.knowsNode(message.source_node_id);
+    this.metrics.originSignatures.inc({ origin: known ? message.source_node_id : 'other', outcome });
     if (outcome === 'verified') return;
     const fields = { origin: message.source_node_id, key_id: check.key_id, reason: check.reason, message_id: message.message_id, message_type: message.message_type, mode };
     if (refused) this.logger.warn(fields, 'origin signature refused');

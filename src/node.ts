@@ -92,7 +92,7 @@ export class SpaceCommsNode {
       objectsTracked: () => this.store.countActiveObjects(),
     });
     try {
-      this.trust = new NodeTrust(config, this.logger, this.metrics);
+      this.trust = new NodeTrust(config, this.logger, this.metrics, (id) => this.peers.definitions().some((p) => p.peer_id === id));
     } catch (err) {
       if (err instanceof TrustSetupError) throw new StartupError(err.message);
       throw err;

@@ -130,6 +130,11 @@ export class KeyRing {
     for (const peer of [...this.hello.keys()]) if (!allowed.has(peer)) this.hello.delete(peer);
   }
 
+  /** Whether any key of `nodeId` is trusted (own, configured or from HELLO). */
+  knowsNode(nodeId: string): boolean {
+    return this.list().some((k) => k.node_id === nodeId);
+  }
+
   /** Every trusted key, configured first, then own, then HELLO keys not also configured. */
   list(): TrustedKey[] {
     const out = [...this.configured.values()];

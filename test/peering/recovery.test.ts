@@ -79,7 +79,7 @@ describe('session loss', () => {
     const [a, b] = (await startNetworkNodes(['ga', 'gb'], () => ({ protocol: '  session_timeout_seconds: 600' }))) as [TestNode, TestNode];
     nodes.push(a);
     await link(a, b);
-    expect(a.node.peers.views().find((p) => p.peer_id === 'gb')?.features).toEqual(['SYNC_REQUEST', 'GOODBYE']);
+    expect(a.node.peers.views().find((p) => p.peer_id === 'gb')?.features).toEqual(['SYNC_REQUEST', 'GOODBYE', 'SIGNATURES']);
     await b.stop();
     const lost = await waitFor('peer session lost at ga', () => a.logs.withMsg('peer session lost').find((l) => l.peer === 'gb'), 5000);
     expect(lost.reason).toBe('peer said goodbye: node stopping');
