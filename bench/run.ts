@@ -16,9 +16,10 @@ import { ratio } from './lib/stats.js';
 import { ingest, measureBaseline, peerIngest } from './scenarios/ingest.js';
 import { propagation } from './scenarios/propagation.js';
 import { settingsFor } from './scenarios/settings.js';
+import { signatureCost } from './scenarios/signatures.js';
 import { syncAndSize } from './scenarios/sync-size.js';
 
-const SCENARIOS = ['ingest', 'peer_ingest', 'propagation', 'propagation_1000', 'sync'] as const;
+const SCENARIOS = ['ingest', 'peer_ingest', 'propagation', 'propagation_1000', 'sync', 'signatures'] as const;
 type ScenarioName = (typeof SCENARIOS)[number];
 
 interface Args {
@@ -85,6 +86,7 @@ async function main(): Promise<void> {
     scenarios.sync = { ...sync, ...(baseline ? { baseline_rps: Math.round(baseline.rps), ratio: ratio(sync.per_second, baseline.rps) } : {}) } as Figures;
     scenarios.size = size;
   }
+  if (wants('signatures')) scenarios.signatures = await step('signatures: signing and verification per message', () => signatureCost(args.quick ? 1000 : 5000));
 
   const previous = readPrevious();
   const machine = describeMachine();

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
 import { cdmCommand, eventsCommand, healthCommand, peerCommand } from './cli/commands.js';
+import { keyCommand, keygenCommand } from './cli/keys.js';
 import { pcCommand } from './cli/pc.js';
 import { watchCommand } from './cli/watch.js';
 import { VERSION } from './version.js';
@@ -39,6 +40,8 @@ program.addCommand(healthCommand());
 program.addCommand(pcCommand());
 program.addCommand(eventsCommand());
 program.addCommand(watchCommand());
+program.addCommand(keygenCommand());
+program.addCommand(keyCommand());
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   const message = err instanceof Error ? err.message : String(err);

@@ -9,6 +9,7 @@ import { configWarnings, loadTlsMaterial, peerTlsProblems, type TlsMaterial } fr
 import { loadConfig } from './config/load.js';
 import type { Config } from './config/schema.js';
 import { mergeReload } from './node-reload.js';
+import { NodeTrust, TrustSetupError } from './node-trust.js';
 import { createLogger, type Logger } from './observability/logger.js';
 import { Metrics } from './observability/metrics.js';
 import { AuditTrail } from './peers/audit-trail.js';
@@ -55,6 +56,8 @@ export class SpaceCommsNode {
   readonly peers: PeerManager;
   /** The change log's readers: live stream and webhooks. */
   readonly notify: Notifier;
+  /** Origin signatures: the node's signing key, trusted keys, mode (PROTOCOL.md section 10). */
+  readonly trust: NodeTrust;
   private readonly inbound: InboundHandler;
   private readonly audit: AuditTrail;
   private server: FastifyInstance | undefined;
@@ -87,6 +90,18 @@ export class SpaceCommsNode {
     // Every CDM and maneuver write appends its changes to the change log in the same transaction.
     this.notify = new Notifier({ store: assessed.store, config: () => this.config, logger: this.logger, version: VERSION, now: this.now });
     this.store = recordingChanges(assessed.store, this.events, this.notify.recorderOptions());
+    this.metrics = new Metrics({
+      peersConnected: () => this.peers.connectedCount(),
+      queueDepth: () => this.peers.queueDepth(),
+      cdmsActive: () => this.store.countActiveCdms(),
+      objectsTracked: () => this.store.countActiveObjects(),
+    });
+    try {
+      this.trust = new NodeTrust(config, this.logger, this.metrics, (id) => this.peers.definitions().some((p) => p.peer_id === id));
+    } catch (err) {
+      if (err instanceof TrustSetupError) throw new StartupError(err.message);
+      throw err;
+    }
     this.router = new Router({
       nodeId: config.node.id,
       maxHopCount: config.protocol.max_hop_count,
@@ -95,12 +110,7 @@ export class SpaceCommsNode {
       log: this.logger,
       seen: { maxEntries: config.protocol.seen_cache_size, maxAgeMs: config.protocol.seen_cache_ttl_seconds * 1000 },
       tcaGraceMs: config.protocol.tca_grace_minutes * 60_000,
-    });
-    this.metrics = new Metrics({
-      peersConnected: () => this.peers.connectedCount(),
-      queueDepth: () => this.peers.queueDepth(),
-      cdmsActive: () => this.store.countActiveCdms(),
-      objectsTracked: () => this.store.countActiveObjects(),
+      guard: this.trust.origin,
     });
     this.notify.registerMetrics(this.metrics.registry);
     this.audit = new AuditTrail(this.store.audit, () => this.config.audit);
@@ -117,6 +127,8 @@ export class SpaceCommsNode {
       now: this.now,
       transport: (peer, token) => this.transportFor(peer, token),
       onSessionChange: (peerId, status, reason) => recordPeerChange(this.store, this.notify.recorderOptions(), peerId, status, reason),
+      publicKeys: () => this.trust.helloKeys(),
+      peerKeys: (peer, keys) => this.trust.peerKeys(peer, keys),
     });
     this.router.setNeighbours(this.peers);
     this.inbound = new InboundHandler({
@@ -168,6 +180,7 @@ export class SpaceCommsNode {
         notify: this.notify,
         router: this.router,
         peers: this.peers,
+        keys: this.trust,
         protocol: this.inbound,
         auth: this.auth,
         reload: () => this.reload(),
@@ -233,6 +246,13 @@ export class SpaceCommsNode {
     const peerTls = peerTlsProblems(config);
     if (peerTls.length > 0) return this.refuseReload(peerTls);
 
+    let trustChanges: string[];
+    try {
+      trustChanges = this.trust.reload(config, new Set(config.peers.filter((p) => p.accept_hello_keys).map((p) => p.id)));
+    } catch (err) {
+      if (err instanceof TrustSetupError) return this.refuseReload([err.message]);
+      throw err;
+    }
     const previous = this.config;
     this.config = config;
     this.auth.replace(config.api.auth.tokens);
@@ -251,6 +271,7 @@ export class SpaceCommsNode {
       ...peers.changed.map((id) => `peer ${id} changed`),
       ...peers.removed.map((id) => `peer ${id} removed`),
       ...(tlsChanged ? ['TLS certificates replaced'] : []),
+      ...trustChanges,
       ...(previous.logging.level !== config.logging.level ? [`log level ${config.logging.level}`] : []),
       ...(JSON.stringify(previous.api.auth) !== JSON.stringify(config.api.auth) ? ['API tokens replaced'] : []),
     ];

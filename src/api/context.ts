@@ -11,6 +11,14 @@ import type { TokenAuthenticator } from './auth.js';
 
 export type { PeerDirectory } from '../peers/directory.js';
 
+/** The node's origin keys as the API shows and uses them (PROTOCOL.md section 10). */
+export interface KeyDirectory {
+  /** `GET /keys`: this node's keys and the origin keys it trusts; never a private key. */
+  view(): object;
+  /** Whether this node may change a record that `origin` announced: its own, as a configured delegate, or not. */
+  authorityOver(origin: string): 'origin' | 'delegate' | 'not_origin';
+}
+
 /** What the HTTP layer is given by the composition root; it owns none of it. */
 export interface ApiContext {
   config(): Config;
@@ -21,6 +29,7 @@ export interface ApiContext {
   /** The change log's readers: live stream and webhook subscriptions. */
   notify: Notifier;
   peers: PeerDirectory;
+  keys: KeyDirectory;
   auth: TokenAuthenticator;
   /** The receiving side of the peer protocol; the HTTP layer only carries its answers. */
   protocol: InboundHandler;

@@ -14,6 +14,7 @@ import { registerCdmRoutes } from './routes/cdms.js';
 import { registerChangeRoutes } from './routes/changes.js';
 import { registerEventRoutes } from './routes/events.js';
 import { registerHealthRoutes } from './routes/health.js';
+import { registerKeyRoutes } from './routes/keys.js';
 import { registerManeuverRoutes } from './routes/maneuvers.js';
 import { registerObjectRoutes } from './routes/objects.js';
 import { registerPeerRoutes } from './routes/peers.js';
@@ -127,6 +128,7 @@ export async function buildServer(ctx: ApiContext, options: ServerOptions = {}):
   registerPeerRoutes(app, ctx);
   registerProtocolRoute(app, ctx);
   registerAdminRoutes(app, ctx);
+  registerKeyRoutes(app, ctx);
   return app;
 }
 

@@ -1,5 +1,6 @@
 import { listedPc } from '../model/assessment.js';
-import type { CdmRecord, ManeuverRecord, ObjectRecord } from '../model/records.js';
+import type { CdmRecord, ManeuverRecord, MessageSlot, ObjectRecord, RecordTrust, SignatureCheck } from '../model/records.js';
+import type { Envelope } from '../protocol/envelope.js';
 import { pcDisagrees } from '../pc/index.js';
 
 export function cdmListItem(record: CdmRecord) {
@@ -84,5 +85,32 @@ export function maneuverView(record: ManeuverRecord) {
     source_node: (record.intent ?? record.status_update)?.source_node_id ?? record.received_from,
     received_from: record.received_from,
     received_at: record.received_at,
+  };
+}
+
+type Signed = { status: string; trust?: RecordTrust } & Partial<Record<MessageSlot, Envelope>>;
+
+/** The check of the message in one slot; a record stored before checks were kept shows its key, not checked. */
+function slotCheck(record: Signed, slot: MessageSlot): SignatureCheck | undefined {
+  const message = record[slot];
+  if (!message) return undefined;
+  return record.trust?.checks[slot] ?? { key_id: message.signature?.key_id ?? null, verified: false, result: 'not_checked', authority: 'origin' };
+}
+
+/**
+ * What `GET /cdms/{id}` (objects, maneuvers) shows of origin signatures (PROTOCOL.md
+ * section 10): `signature` of the message that makes the record's present state (its
+ * withdrawal or status change, else its announce or intent), `signatures` of every held
+ * message, and the record's `origin`.
+ */
+export function signatureView(record: Signed) {
+  const slots: MessageSlot[] = ['withdrawal', 'status_update', 'announce', 'intent'];
+  const checks = Object.fromEntries(slots.map((slot) => [slot, slotCheck(record, slot)] as const).filter(([, c]) => c !== undefined));
+  const current = record.status === 'withdrawn' || record.status_update ? (checks.withdrawal ?? checks.status_update ?? checks.announce ?? checks.intent) : (checks.announce ?? checks.intent);
+  const origin = record.trust?.origin ?? (record.announce ?? record.intent ?? record.withdrawal ?? record.status_update)?.source_node_id;
+  return {
+    ...(origin !== undefined ? { origin } : {}),
+    ...(current ? { signature: current } : {}),
+    signatures: checks,
   };
 }

@@ -1,5 +1,6 @@
 import { configWarnings, draftTlsProblems, loadTlsMaterial, peerTlsProblems } from '../config/files.js';
 import { loadConfig, resolveConfigPath } from '../config/load.js';
+import { trustProblems } from '../node-trust.js';
 
 /** Prints every problem of a configuration with its key path; returns the exit code (0 valid, 1 invalid). */
 export function runValidateConfig(flag: string | undefined): number {
@@ -13,7 +14,7 @@ export function runValidateConfig(flag: string | undefined): number {
     return 1;
   }
   const tls = loadTlsMaterial(loaded.config);
-  const tlsErrors = [...(tls.ok ? [] : tls.errors), ...peerTlsProblems(loaded.config)];
+  const tlsErrors = [...(tls.ok ? [] : tls.errors), ...peerTlsProblems(loaded.config), ...trustProblems(loaded.config)];
   const warnings = [...loaded.warnings, ...configWarnings(loaded.config)];
   for (const warning of warnings) console.error(`warning: ${warning}`);
   if (tlsErrors.length > 0) {

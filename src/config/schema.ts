@@ -56,13 +56,38 @@ export const PeerEntry = Type.Object(
     ),
     /** Where this peer's messages may come from; empty: anywhere. */
     allowed_networks: Type.Array(Cidr, { default: [] }),
+    /** Take the public keys this peer lists in its HELLO, for its own node id only (PROTOCOL.md section 10). */
+    accept_hello_keys: Type.Boolean({ default: false }),
+  },
+  { additionalProperties: false },
+);
+
+const UtcTime = Type.String({
+  pattern: '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?Z$',
+  'x-message': 'must be an ISO 8601 UTC timestamp (e.g. 2026-11-27T08:30:00Z)',
+});
+
+/** A trusted origin key (`trust.keys`, `trust.keys_file`): base64url of the raw 32-byte Ed25519 public key. */
+export const TrustedKeyEntry = Type.Object(
+  {
+    node_id: NodeId,
+    public_key: Type.String({ pattern: '^[A-Za-z0-9_-]{43}$', 'x-message': 'must be the base64url (no padding) of a raw 32-byte Ed25519 public key (43 characters)' }),
+    not_after: Type.Optional(UtcTime),
   },
   { additionalProperties: false },
 );
 
 export const ConfigSchema = Type.Object(
   {
-    node: Type.Object({ id: NodeId, name: Type.Optional(Type.String()) }, { additionalProperties: false }),
+    node: Type.Object(
+      {
+        id: NodeId,
+        name: Type.Optional(Type.String()),
+        /** The node's Ed25519 private key (PEM); default `<storage.file_path>/node.key`, created 0600 at first start. */
+        signing_key_path: Type.Optional(Type.String({ minLength: 1 })),
+      },
+      { additionalProperties: false },
+    ),
     server: Closed({
       host: Type.String({ default: '127.0.0.1', minLength: 1 }),
       port: Type.Integer({ ...Port, default: 8080 }),
@@ -140,6 +165,19 @@ export const ConfigSchema = Type.Object(
       retention_hours: Type.Number({ ...Hours, default: 720 }),
       /** Also append each entry as a JSON line to this file (for a SIEM). */
       file: Type.Optional(Type.String({ minLength: 1 })),
+    }),
+    /** Origin signatures (PROTOCOL.md section 10, src/trust). */
+    trust: Closed({
+      mode: Type.Unsafe<'off' | 'log' | 'enforce'>({ type: 'string', enum: ['off', 'log', 'enforce'], default: 'log' }),
+      /** Public keys of origins: node id → keys, like SSH's known_hosts. */
+      keys: Type.Array(TrustedKeyEntry, { default: [] }),
+      /** A YAML file with the same list as `keys`; read at start and on every reload. */
+      keys_file: Type.Optional(Type.String({ minLength: 1 })),
+      /** Nodes that may change records of other origins (a regulator, a service provider acting for an operator). */
+      delegates: Type.Array(
+        Type.Object({ node_id: NodeId, may_act_for: Type.Array(NodeId, { minItems: 1 }) }, { additionalProperties: false }),
+        { default: [] },
+      ),
     }),
     /** The node's own collision probability of each CDM (src/pc). */
     pc: Closed({

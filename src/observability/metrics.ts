@@ -16,6 +16,8 @@ export class Metrics {
   readonly messagesSent: Counter<'type' | 'peer'>;
   readonly errors: Counter<'code'>;
   readonly messagesRefused: Counter<'peer'>;
+  /** Origin signature checks of received table messages (PROTOCOL.md section 10). */
+  readonly originSignatures: Counter<'origin' | 'outcome'>;
   readonly cdmProcessingTime: Histogram;
   readonly heartbeatLatency: Gauge<'peer'>;
   private readonly window: { at: number; messages: number; errors: number }[] = [];
@@ -40,6 +42,12 @@ export class Metrics {
       name: 'spacecomms_messages_refused_total',
       help: 'Messages a peer refused with 400 INVALID_MESSAGE; dropped, not retried',
       labelNames: ['peer'],
+      registers,
+    });
+    this.originSignatures = new Counter({
+      name: 'spacecomms_origin_signatures_total',
+      help: 'Received table messages by origin and signature outcome: verified, unsigned, unverified (accepted in log mode), refused (enforce)',
+      labelNames: ['origin', 'outcome'],
       registers,
     });
     this.errors = new Counter({ name: 'spacecomms_errors_total', help: 'Errors by code', labelNames: ['code'], registers });

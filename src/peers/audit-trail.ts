@@ -11,7 +11,7 @@ export function microsecondTime(): string {
   return new Date(whole).toISOString().replace('Z', `${String(micros).padStart(3, '0')}Z`);
 }
 
-type Outcome = Pick<AuditEntry, 'decision' | 'code' | 'reason' | 'forwarded_to'>;
+type Outcome = Pick<AuditEntry, 'decision' | 'code' | 'reason' | 'forwarded_to' | 'signature'>;
 
 /**
  * The audit trail of the peer protocol: every message received or sent, with its

@@ -4,6 +4,7 @@ import type { Metrics } from '../observability/metrics.js';
 import { ERROR_HTTP_STATUS, errorEnvelope } from '../protocol/builders.js';
 import type { Envelope } from '../protocol/envelope.js';
 import type { ErrorCode } from '../protocol/messages.js';
+import type { SignatureCheck } from '../model/records.js';
 import { validateEnvelope } from '../protocol/validate.js';
 import { parseVersion } from '../protocol/version.js';
 import { SUPPORTED_VERSIONS } from '../protocol/envelope.js';
@@ -22,6 +23,8 @@ export interface InboundReply {
   headers?: Record<string, string>;
   /** Peers a table message went on to (for the audit trail; not sent). */
   forwarded?: string[];
+  /** The origin signature check (PROTOCOL.md section 10), for the audit trail; not sent. */
+  signature?: string;
 }
 
 export interface InboundDeps {
@@ -208,10 +211,11 @@ export class InboundHandler {
     if (envelope.message_type === 'SYNC_REQUEST' || envelope.message_type === 'GOODBYE') return this.sessionMessage(envelope, session);
     if (!isTableMessage(envelope)) return this.error('INVALID_MESSAGE', `${envelope.message_type} is not accepted here`, envelope.message_id);
     const decision = this.deps.router.receive(envelope, { peer_id: session.id, policies: session.peer.policies });
-    if (decision.status === 'refused') return this.error('INVALID_MESSAGE', decision.reason, envelope.message_id);
+    const signature = decision.signature ? { signature: auditSignature(decision.signature) } : {};
+    if (decision.status === 'refused') return { ...this.error(decision.code ?? 'INVALID_MESSAGE', decision.reason, envelope.message_id), ...signature };
     if (awaitDurable) await this.deps.store.durable();
     if (envelope.message_type === 'CDM_ANNOUNCE') this.deps.metrics.cdmProcessingTime.observe(performance.now() - started);
-    return { ...this.accepted(session, envelope, decision.status), ...(decision.status === 'accepted' ? { forwarded: decision.forwardedTo } : {}) };
+    return { ...this.accepted(session, envelope, decision.status), ...(decision.status === 'accepted' ? { forwarded: decision.forwardedTo } : {}), ...signature };
   }
 
   /** 1.1 SYNC_REQUEST and GOODBYE (PROTOCOL.md section 4), taken only when both sides listed the feature. */
@@ -266,12 +270,18 @@ function messageIdOf(item: unknown): string | undefined {
   return typeof id === 'string' ? id : undefined;
 }
 
+/** The audit trail's word for a signature check: the result, and `not_origin` when the source had no authority. */
+function auditSignature(check: SignatureCheck): string {
+  return check.authority === 'not_origin' ? `${check.result}; not_origin` : check.result;
+}
+
 /** What the audit trail records of an answer: the status given, or the error code. */
-function outcomeOf(reply: InboundReply): { decision: string; code?: string; reason?: string; forwarded_to?: string[] } {
+function outcomeOf(reply: InboundReply): { decision: string; code?: string; reason?: string; forwarded_to?: string[]; signature?: string } {
+  const signature = reply.signature !== undefined ? { signature: reply.signature } : {};
   if (reply.status >= 200 && reply.status < 300) {
     const status = (reply.body as { status?: unknown }).status;
-    return { decision: typeof status === 'string' ? status : 'accepted', ...(reply.forwarded && reply.forwarded.length > 0 ? { forwarded_to: reply.forwarded } : {}) };
+    return { decision: typeof status === 'string' ? status : 'accepted', ...(reply.forwarded && reply.forwarded.length > 0 ? { forwarded_to: reply.forwarded } : {}), ...signature };
   }
   const payload = (reply.body as { payload?: { error_code?: string; error_message?: string } }).payload;
-  return { decision: 'refused', ...(payload?.error_code ? { code: payload.error_code } : {}), ...(payload?.error_message ? { reason: payload.error_message } : {}) };
+  return { decision: 'refused', ...(payload?.error_code ? { code: payload.error_code } : {}), ...(payload?.error_message ? { reason: payload.error_message } : {}), ...signature };
 }

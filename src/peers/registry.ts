@@ -15,6 +15,8 @@ export interface PeerDefinition {
   tls?: { ca_path?: string; server_name?: string };
   /** Where its messages may come from; empty: anywhere. */
   allowed_networks?: string[];
+  /** Take the public keys the peer lists in its HELLO (PROTOCOL.md section 10). */
+  accept_hello_keys?: boolean;
   /** `config`: from the configuration file; `api`: added with `POST /peers` and kept in the store. */
   origin: 'config' | 'api';
 }
@@ -51,6 +53,7 @@ export function fromConfig(entry: PeerEntry): PeerDefinition {
     policies: entry.policies,
     ...(entry.tls !== undefined ? { tls: entry.tls } : {}),
     ...(entry.allowed_networks.length > 0 ? { allowed_networks: entry.allowed_networks } : {}),
+    ...(entry.accept_hello_keys ? { accept_hello_keys: true } : {}),
     origin: 'config',
   };
 }

@@ -6,7 +6,7 @@ import { heartbeatEnvelope, helloEnvelope, sessionEnvelope } from '../protocol/b
 import { SUPPORTED_VERSIONS, type Envelope } from '../protocol/envelope.js';
 import { validateEnvelope } from '../protocol/validate.js';
 import { negotiateVersion, type Negotiation } from '../protocol/version.js';
-import { FEATURES, type Feature } from '../protocol/messages.js';
+import { FEATURES, type Feature, type PublicKeyEntry } from '../protocol/messages.js';
 import { syncMessages, type SyncOptions } from '../routing/sync.js';
 import type { TableMessage } from '../routing/table.js';
 import type { Store } from '../store/store.js';
@@ -33,6 +33,10 @@ export interface SessionDeps {
   now(): Date;
   /** Told of every session change (for the change log): established, lost, delivery failing or restored. */
   onSessionChange?(peerId: string, status: 'established' | 'lost' | 'delivery_failing' | 'delivery_restored', reason?: string): void;
+  /** HELLO `public_keys`: this node's signing keys (PROTOCOL.md section 10). */
+  publicKeys?(): PublicKeyEntry[];
+  /** The keys a peer listed in its HELLO, when the session may use SIGNATURES (undefined otherwise). */
+  peerKeys?(peer: PeerDefinition, keys: readonly PublicKeyEntry[] | undefined): void;
 }
 
 /** A strictly increasing heartbeat sequence for the whole process, so that no restart of a session reuses a number. */
@@ -202,12 +206,14 @@ export class PeerSession {
     this.lastInboundSequence = -1;
     this.peerCapabilities = [...hello.payload.capabilities];
     this.peerFeatures = [...(hello.payload.features ?? [])];
+    this.negotiatedVersion = negotiation.version;
+    this.deps.peerKeys?.(this.peer, this.supports('SIGNATURES') ? hello.payload.public_keys : undefined);
     this.establish(negotiation.version, initiatedBy);
     return negotiation;
   }
 
   ownHello(): Envelope<'HELLO'> {
-    return helloEnvelope({ nodeId: this.deps.nodeId, messageId: randomUUID(), now: this.deps.now() }, this.deps.nodeName(), this.peer.auth_token);
+    return helloEnvelope({ nodeId: this.deps.nodeId, messageId: randomUUID(), now: this.deps.now() }, this.deps.nodeName(), this.peer.auth_token, this.deps.publicKeys?.() ?? []);
   }
 
   /** Any message taken from the peer: counts and refreshes liveness. */

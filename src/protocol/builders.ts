@@ -1,5 +1,5 @@
 import { PROTOCOL_VERSION, PROTOCOL_VERSION_1_1, SUPPORTED_VERSIONS, type Envelope } from './envelope.js';
-import { CAPABILITIES, FEATURES, type ErrorCode } from './messages.js';
+import { CAPABILITIES, FEATURES, type ErrorCode, type PublicKeyEntry } from './messages.js';
 
 /** Identity and clock of the sender, so that builders stay pure. */
 export interface Origin {
@@ -20,7 +20,8 @@ function base(origin: Origin) {
   };
 }
 
-export function helloEnvelope(origin: Origin, nodeName: string, authToken: string | undefined): Envelope<'HELLO'> {
+/** The node's HELLO; `publicKeys` (section 10) lists its own signing keys. */
+export function helloEnvelope(origin: Origin, nodeName: string, authToken: string | undefined, publicKeys: readonly PublicKeyEntry[] = []): Envelope<'HELLO'> {
   return {
     ...base(origin),
     message_type: 'HELLO',
@@ -30,6 +31,7 @@ export function helloEnvelope(origin: Origin, nodeName: string, authToken: strin
       supported_versions: [...SUPPORTED_VERSIONS],
       features: [...FEATURES],
       ...(authToken !== undefined ? { auth_token: authToken } : {}),
+      ...(publicKeys.length > 0 ? { public_keys: publicKeys.map((k) => ({ ...k })) } : {}),
     },
   };
 }
@@ -45,6 +47,7 @@ export function sessionEnvelope<T extends 'SYNC_REQUEST' | 'GOODBYE'>(origin: Or
 
 export const ERROR_HTTP_STATUS: Record<ErrorCode, number> = {
   INVALID_MESSAGE: 400,
+  INVALID_SIGNATURE: 400,
   UNSUPPORTED_VERSION: 400,
   UNAUTHORIZED: 401,
   RATE_LIMITED: 429,

@@ -10,6 +10,18 @@ export const SUPPORTED_VERSIONS: readonly string[] = ['1.0', '1.1'];
 export const PROTOCOL_VERSION_1_1 = '1.1';
 
 /**
+ * The originator's signature (PROTOCOL.md section 10), passed on unchanged. Only its shape
+ * is checked here; whether it verifies is for src/trust, so that a node in `log` mode can
+ * take and mark a message whose signature is wrong.
+ */
+export const EnvelopeSignature = OpenObject({
+  alg: Type.String({ minLength: 1, maxLength: 32 }),
+  key_id: Type.String({ minLength: 1, maxLength: 160 }),
+  value: Type.String({ minLength: 1, maxLength: 256 }),
+});
+export type EnvelopeSignature = Static<typeof EnvelopeSignature>;
+
+/**
  * The envelope without its payload check: `message_type` is any string here so that an
  * unknown type can be told apart from a malformed envelope (PROTOCOL.md section 4).
  */
@@ -23,6 +35,7 @@ export const EnvelopeShape = OpenObject({
   ttl: Type.Integer({ minimum: 0 }),
   path: Type.Optional(Type.Array(RecordId)),
   payload: Type.Object({}, { additionalProperties: true }),
+  signature: Type.Optional(EnvelopeSignature),
 });
 
 type EnvelopeBase = Static<typeof EnvelopeShape>;

@@ -8,9 +8,16 @@ export const OBJECT_WITHDRAW_REASONS = ['DECAYED', 'MANEUVER_COMPLETE', 'SUPERSE
 export const MANEUVER_TYPES = ['COLLISION_AVOIDANCE', 'STATION_KEEPING', 'DEORBIT', 'OTHER'] as const;
 export const MANEUVER_STATUSES = ['PLANNED', 'IN_PROGRESS', 'COMPLETED', 'CANCELLED', 'FAILED'] as const;
 /** 1.1 features (HELLO `features`) this node implements; a feature is used only when both sides list it. */
-export const FEATURES = ['SYNC_REQUEST', 'GOODBYE', 'BATCH'] as const;
+export const FEATURES = ['SYNC_REQUEST', 'GOODBYE', 'BATCH', 'SIGNATURES'] as const;
 export type Feature = (typeof FEATURES)[number];
-export const ERROR_CODES = ['INVALID_MESSAGE', 'UNSUPPORTED_VERSION', 'UNAUTHORIZED', 'RATE_LIMITED', 'INTERNAL_ERROR'] as const;
+export const ERROR_CODES = ['INVALID_MESSAGE', 'INVALID_SIGNATURE', 'UNSUPPORTED_VERSION', 'UNAUTHORIZED', 'RATE_LIMITED', 'INTERNAL_ERROR'] as const;
+
+/** A public key as HELLO lists it (PROTOCOL.md section 10): base64url of the raw 32-byte Ed25519 key. */
+export const PublicKeyEntry = OpenObject({
+  key_id: Type.String({ minLength: 1, maxLength: 160 }),
+  public_key: Type.String({ pattern: '^[A-Za-z0-9_-]{43}$' }),
+  not_after: Type.Optional(UtcTimestamp),
+});
 
 export const HelloPayload = OpenObject({
   node_name: Type.String(),
@@ -19,6 +26,8 @@ export const HelloPayload = OpenObject({
   auth_token: Type.Optional(Type.String()),
   /** 1.1: optional features the sender supports; names this node does not know are ignored. */
   features: Type.Optional(Type.Array(Type.String({ maxLength: 64 }), { maxItems: 64 })),
+  /** 1.1 `SIGNATURES` (PROTOCOL.md section 10): the sender's own public keys, taken only when the configuration allows it for this peer. */
+  public_keys: Type.Optional(Type.Array(PublicKeyEntry, { maxItems: 16 })),
 });
 
 /** 1.1 SYNC_REQUEST (route refresh): the receiver sends the requester a full table sync. */
@@ -125,6 +134,7 @@ export const PAYLOAD_SCHEMAS = {
 export type MessageType = keyof typeof PAYLOAD_SCHEMAS;
 
 export type HelloPayload = Static<typeof HelloPayload>;
+export type PublicKeyEntry = Static<typeof PublicKeyEntry>;
 export type HeartbeatPayload = Static<typeof HeartbeatPayload>;
 export type CdmAnnouncePayload = Static<typeof CdmAnnouncePayload>;
 export type CdmWithdrawPayload = Static<typeof CdmWithdrawPayload>;

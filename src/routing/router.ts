@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { changed, type MergeOutcome } from '../model/records.js';
+import { changed, type MergeOutcome, type SignatureCheck } from '../model/records.js';
 import { PROTOCOL_VERSION, type Envelope } from '../protocol/envelope.js';
 import type { PayloadByType } from '../protocol/messages.js';
 import type { PeerPolicies } from '../protocol/policies.js';
@@ -7,7 +7,7 @@ import { utcMillis } from '../protocol/time.js';
 import type { Store } from '../store/store.js';
 import { checkExport, checkPolicy, recordKey } from './policy.js';
 import { SeenMessages } from './seen.js';
-import { applyToTable, holdsMessage, type TableMessage, type TableMessageType } from './table.js';
+import { applyToTable, heldRecordFor, holdsMessage, originOf, type TableMessage, type TableMessageType } from './table.js';
 
 /** A peer with an established session, as routing sees it. */
 export interface Neighbour {
@@ -29,6 +29,25 @@ export interface DecisionLog {
   info(fields: object, msg: string): void;
 }
 
+/**
+ * Origin signatures (PROTOCOL.md section 10) as routing uses them; src/trust implements it.
+ * `origin` is the held record's owner, undefined when the node holds no record yet.
+ */
+export interface OriginGuard {
+  sign<T extends TableMessage>(message: T): T;
+  ownCheck(message: TableMessage, origin: string | undefined, forced: boolean): SignatureCheck;
+  inspect(message: TableMessage, origin: string | undefined, tcaExpiry: boolean): { check: SignatureCheck; refuse?: string };
+}
+
+/** Options of one local origination. */
+export interface OriginateOptions {
+  /** The operator forced a change of a record another node originated (`DELETE` with `force`). */
+  forced?: boolean;
+}
+
+/** The check kept with the built-in TCA expiry withdrawal, which carries no signature (section 10). */
+const TCA_EXPIRY_CHECK: SignatureCheck = { key_id: null, verified: false, result: 'tca_expiry', authority: 'origin', reason: 'TCA passed: every node withdraws by the same rule' };
+
 export interface RouterOptions {
   nodeId: string;
   maxHopCount: number;
@@ -38,6 +57,8 @@ export interface RouterOptions {
   tcaGraceMs?: number;
   now?: () => Date;
   log?: DecisionLog;
+  /** Signs originated messages and checks received ones; absent: messages are neither signed nor checked. */
+  guard?: OriginGuard;
 }
 
 export interface Origination<T extends TableMessageType> {
@@ -47,9 +68,9 @@ export interface Origination<T extends TableMessageType> {
 }
 
 export type ReceiveDecision =
-  | { status: 'accepted'; outcome: MergeOutcome; forwardedTo: string[]; reason: string }
-  | { status: 'duplicate' | 'filtered'; reason: string }
-  | { status: 'refused'; reason: string };
+  | { status: 'accepted'; outcome: MergeOutcome; forwardedTo: string[]; reason: string; signature?: SignatureCheck }
+  | { status: 'duplicate' | 'filtered'; reason: string; signature?: SignatureCheck }
+  | { status: 'refused'; reason: string; code?: 'INVALID_SIGNATURE'; signature?: SignatureCheck };
 
 const silent: DecisionLog = { debug() {}, info() {} };
 
@@ -105,11 +126,19 @@ export class Router {
     } as Envelope<T>;
   }
 
-  /** Local ingest: "received from self, hop 0". */
-  originate<T extends TableMessageType>(type: T, payload: PayloadByType[T]): Origination<T> {
-    const envelope = this.envelope(type, payload);
+  /** The node that owns the record this message would change (section 10), undefined when none is held. */
+  originFor(message: TableMessage): string | undefined {
+    return originOf(heldRecordFor(this.options.store, message));
+  }
+
+  /** Local ingest: "received from self, hop 0", signed by this node (section 10). */
+  originate<T extends TableMessageType>(type: T, payload: PayloadByType[T], options: OriginateOptions = {}): Origination<T> {
+    const guard = this.options.guard;
+    const unsigned = this.envelope(type, payload) as TableMessage;
+    const envelope = (guard ? guard.sign(unsigned) : unsigned) as Envelope<T>;
+    const check = guard?.ownCheck(envelope as TableMessage, this.originFor(envelope as TableMessage), options.forced ?? false);
     this.seen.add(envelope.message_id);
-    const outcome = applyToTable(this.options.store, envelope as TableMessage, { received_from: this.nodeId, received_at: this.now().toISOString() });
+    const outcome = applyToTable(this.options.store, envelope as TableMessage, { received_from: this.nodeId, received_at: this.now().toISOString() }, check);
     const propagatedTo = changed(outcome) ? this.forward(envelope as TableMessage, undefined) : [];
     if (changed(outcome)) this.expireIfPassed(envelope as TableMessage);
     return { envelope, outcome, propagatedTo };
@@ -126,6 +155,16 @@ export class Router {
   }
 
   private decide(message: TableMessage, from: Neighbour): ReceiveDecision {
+    // Section 10: checked before the seen-set, so that a replay under a known message_id with
+    // an altered payload is refused in `enforce` mode, not answered as a duplicate.
+    const inspected = this.options.guard?.inspect(message, this.originFor(message), this.isTcaExpiry(message));
+    if (inspected?.refuse !== undefined) return { status: 'refused', code: 'INVALID_SIGNATURE', reason: inspected.refuse, signature: inspected.check };
+    const signature = inspected ? { signature: inspected.check } : {};
+    const decision = this.route(message, from, inspected?.check);
+    return { ...decision, ...signature } as ReceiveDecision;
+  }
+
+  private route(message: TableMessage, from: Neighbour, check: SignatureCheck | undefined): ReceiveDecision {
     // The seen-set only saves work: a message seen before whose record still holds it is a
     // duplicate; one the table no longer holds (filtered before, lost, restored from an old
     // backup) goes through the merge again, which is idempotent (route refresh relies on it).
@@ -143,7 +182,7 @@ export class Router {
     this.seen.add(message.message_id);
     // The table keeps each record as this node sends it on: one hop more, one ttl less, itself on the path.
     const held = forwardedCopy(message, this.nodeId);
-    const outcome = applyToTable(this.options.store, held, { received_from: from.peer_id, received_at: this.now().toISOString() });
+    const outcome = applyToTable(this.options.store, held, { received_from: from.peer_id, received_at: this.now().toISOString() }, check);
     if (!changed(outcome)) return seenBefore ? { status: 'duplicate', reason: 'message_id seen before' } : { status: 'accepted', outcome, forwardedTo: [], reason: 'table unchanged' };
     this.expireIfPassed(held);
     if (loop) return { status: 'accepted', outcome, forwardedTo: [], reason: 'came back round a loop: applied, not forwarded' };
@@ -169,6 +208,16 @@ export class Router {
     return this.options.tcaGraceMs ?? 3_600_000;
   }
 
+  /**
+   * A TCA_PASSED withdrawal of a held CDM whose TCA lies more than this node's grace in
+   * the past: what this node would do itself, so it needs no signature (section 10).
+   */
+  private isTcaExpiry(message: TableMessage): boolean {
+    if (message.message_type !== 'CDM_WITHDRAW' || message.payload.reason !== 'TCA_PASSED') return false;
+    const tca = this.options.store.getCdm(message.payload.cdm_id)?.announce?.payload.cdm.tca;
+    return tca !== undefined && utcMillis(tca) + this.tcaGraceMs < this.now().getTime();
+  }
+
   private expireIfPassed(message: TableMessage): boolean {
     if (message.message_type !== 'CDM_ANNOUNCE') return false;
     const cdm = message.payload.cdm;
@@ -177,7 +226,7 @@ export class Router {
     if (!(expiresAt < this.now().getTime())) return false;
     const withdrawal = this.envelope('CDM_WITHDRAW', { cdm_id: cdm.cdm_id, reason: 'TCA_PASSED', effective_time: new Date(expiresAt).toISOString() });
     this.seen.add(withdrawal.message_id);
-    const outcome = applyToTable(this.options.store, withdrawal as TableMessage, { received_from: this.nodeId, received_at: this.now().toISOString() });
+    const outcome = applyToTable(this.options.store, withdrawal as TableMessage, { received_from: this.nodeId, received_at: this.now().toISOString() }, TCA_EXPIRY_CHECK);
     if (changed(outcome)) this.log.info({ cdm_id: cdm.cdm_id, tca: cdm.tca }, 'cdm withdrawn: TCA passed');
     return changed(outcome);
   }

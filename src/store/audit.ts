@@ -23,6 +23,8 @@ export interface AuditEntry {
   code?: string;
   reason?: string;
   forwarded_to?: string[];
+  /** in, table messages: the origin signature check (`verified`, `unsigned`, `unknown_key`, `invalid`, ...; `; not_origin` without authority). */
+  signature?: string;
 }
 
 export interface AuditQuery {

@@ -53,10 +53,10 @@ describe('GET /metrics', () => {
     expect(rate).toBeLessThan(1);
   });
 
-  it('keeps label values to peers, types and codes, never message ids', async () => {
+  it('keeps label values to peers, types, codes and origins, never message ids', async () => {
     const text = await metricsText(b);
     const labelNames = new Set([...text.matchAll(/^spacecomms_\w+\{([^}]*)\}/gm)].flatMap((m) => [...(m[1] as string).matchAll(/(\w+)="/g)].map((l) => l[1])));
-    expect([...labelNames].sort()).toEqual(['code', 'le', 'peer', 'type'].filter((n) => labelNames.has(n)));
+    expect([...labelNames].sort()).toEqual(['code', 'le', 'origin', 'outcome', 'peer', 'type'].filter((n) => labelNames.has(n)));
     expect(text).not.toMatch(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}/);
   });
 

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { canonicalJson } from '../../src/model/canonical.js';
 import { sampleCdm } from '../helpers/fixtures.js';
 import { link, startNetworkNodes, stopAll, waitFor } from '../helpers/network.js';
-import { WRITE_TOKEN, http, type TestNode } from '../helpers/node.js';
+import { ADMIN_TOKEN, WRITE_TOKEN, http, type TestNode } from '../helpers/node.js';
 import { isoDay } from '../helpers/clock.js';
 
 let nodes: TestNode[] = [];
@@ -43,7 +43,8 @@ describe('a full mesh of four', () => {
             const cdm = sampleCdm({ cdm_id: `${prefix}${o.id}`, creation_date: isoDay(o.day - 10), miss_distance_m: o.miss });
             await http(node.url, 'POST', '/cdm', { token: WRITE_TOKEN, body: cdm });
           } else {
-            await http(node.url, 'DELETE', `/cdms/${prefix}${o.id}`, { token: WRITE_TOKEN, body: { reason: 'ERROR' } });
+            // Any node withdraws any CDM here: its operator forces it when another node originated it.
+            await http(node.url, 'DELETE', `/cdms/${prefix}${o.id}`, { token: ADMIN_TOKEN, body: { reason: 'ERROR', force: true } });
           }
         }
         const reference = () => cdmTable(nodes[0] as TestNode, prefix);

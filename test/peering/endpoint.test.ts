@@ -59,7 +59,7 @@ describe('POST /spacecomms/v1/messages', () => {
   it('answers HELLO with its own HELLO and a CDM with accepted, then duplicate', async () => {
     const res = await send(hello());
     expect(res.status).toBe(200);
-    expect(res.json).toMatchObject({ message_type: 'HELLO', source_node_id: 'target', payload: { supported_versions: ['1.0', '1.1'], features: ['SYNC_REQUEST', 'GOODBYE', 'BATCH'] } });
+    expect(res.json).toMatchObject({ message_type: 'HELLO', source_node_id: 'target', payload: { supported_versions: ['1.0', '1.1'], features: ['SYNC_REQUEST', 'GOODBYE', 'BATCH', 'SIGNATURES'] } });
     const cdm = envelope('CDM_ANNOUNCE', { cdm: sampleCdm({ cdm_id: 'PROBE-1' }) });
     const first = await send(cdm);
     expect(first.json).toEqual({ status: 'accepted', message_id: cdm.message_id });

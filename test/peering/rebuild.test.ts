@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { sampleCdm, sampleManeuverIntent, sampleObjectState } from '../helpers/fixtures.js';
 import { PEERING_SECRET, isConnected, link, nodeYaml, startNetworkNodes, stopAll, waitFor } from '../helpers/network.js';
-import { WRITE_TOKEN, http, startTestNode, type TestNode } from '../helpers/node.js';
+import { ADMIN_TOKEN, WRITE_TOKEN, http, startTestNode, type TestNode } from '../helpers/node.js';
 import { fullTable, revivedAt } from '../helpers/tables.js';
 
 let nodes: TestNode[] = [];
@@ -110,8 +110,8 @@ describe('restarting a node empty while the others announce and withdraw', () =>
     nodes = nodes.filter((n) => n !== middle);
     await stopping;
     await churn([line[0], line[1], line[3], line[4]] as TestNode[], 'line-', 1);
-    await http((line[4] as TestNode).url, 'DELETE', '/cdms/line-0-0-kept', { token: WRITE_TOKEN, body: { reason: 'SUPERSEDED' } });
-    await http((line[0] as TestNode).url, 'DELETE', '/cdms/line-0-4-kept', { token: WRITE_TOKEN, body: { reason: 'SUPERSEDED' } });
+    await http((line[4] as TestNode).url, 'DELETE', '/cdms/line-0-0-kept', { token: ADMIN_TOKEN, body: { reason: 'SUPERSEDED', force: true } });
+    await http((line[0] as TestNode).url, 'DELETE', '/cdms/line-0-4-kept', { token: ADMIN_TOKEN, body: { reason: 'SUPERSEDED', force: true } });
     const peers = [line[1], line[3]].map((n) => `  - { id: ${(n as TestNode).config.node.id}, address: "${(n as TestNode).url}", auth_token: ${PEERING_SECRET} }`);
     line[2] = await startTestNode(nodeYaml('l2', { port: portOf(middle), yaml: `peers:\n${peers.join('\n')}\n` }));
     nodes.push(line[2]);
@@ -133,7 +133,7 @@ describe('restarting a node empty while the others announce and withdraw', () =>
     const restarting = restartEmpty(mesh[2] as TestNode, others());
     await churn(others(), 'mesh-', 1);
     mesh[2] = await restarting;
-    await http((mesh[2] as TestNode).url, 'DELETE', '/cdms/mesh-0-1-kept', { token: WRITE_TOKEN, body: { reason: 'SUPERSEDED' } });
+    await http((mesh[2] as TestNode).url, 'DELETE', '/cdms/mesh-0-1-kept', { token: ADMIN_TOKEN, body: { reason: 'SUPERSEDED', force: true } });
     await churn(mesh, 'mesh-', 2);
     await converged(mesh, links(), 'mesh-', 45_000);
     for (const n of mesh) expect(revivedAt(n, mesh)).toEqual([]);

@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { startCli } from '../helpers/cli.js';
 import { sampleCdm } from '../helpers/fixtures.js';
 import { PEERING_SECRET, addPeer, holds, isConnected, link, nodeYaml, startNetworkNodes, stopAll, waitFor } from '../helpers/network.js';
-import { WRITE_TOKEN, http, startTestNode, type TestNode } from '../helpers/node.js';
+import { ADMIN_TOKEN, WRITE_TOKEN, http, startTestNode, type TestNode } from '../helpers/node.js';
 
 let nodes: TestNode[] = [];
 afterEach(async () => {
@@ -38,7 +38,8 @@ describe('a node restarted with an empty memory store', () => {
     await x.stop();
     nodes = nodes.filter((n) => n !== x);
     await waitFor('rb to notice rx is gone', () => !isConnected(b, 'rx'));
-    await http(b.url, 'DELETE', '/cdms/C-1', { token: WRITE_TOKEN, body: { reason: 'FALSE_POSITIVE' } });
+    // C-1 is rc's: rb's operator forces the withdrawal (section 10 authority).
+    await http(b.url, 'DELETE', '/cdms/C-1', { token: ADMIN_TOKEN, body: { reason: 'FALSE_POSITIVE', force: true } });
     await waitFor('C-1 withdrawn at rc', () => holds(c, 'C-1')?.status === 'withdrawn');
 
     x = await startTestNode(nodeYaml('rx', { yaml: peersYaml, port }));
@@ -78,7 +79,7 @@ describe('session loss', () => {
     const [a, b] = (await startNetworkNodes(['ga', 'gb'], () => ({ protocol: '  session_timeout_seconds: 600' }))) as [TestNode, TestNode];
     nodes.push(a);
     await link(a, b);
-    expect(a.node.peers.views().find((p) => p.peer_id === 'gb')?.features).toEqual(['SYNC_REQUEST', 'GOODBYE', 'BATCH']);
+    expect(a.node.peers.views().find((p) => p.peer_id === 'gb')?.features).toEqual(['SYNC_REQUEST', 'GOODBYE', 'BATCH', 'SIGNATURES']);
     await b.stop();
     const lost = await waitFor('peer session lost at ga', () => a.logs.withMsg('peer session lost').find((l) => l.peer === 'gb'), 5000);
     expect(lost.reason).toBe('peer said goodbye: node stopping');

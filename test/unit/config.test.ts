@@ -55,6 +55,7 @@ describe('configuration defaults', () => {
       },
       metrics: { auth: false },
       audit: { enabled: true, retention_hours: 720 },
+      trust: { mode: 'log', keys: [], delegates: [] },
       pc: { enabled: true, default_hbr_m: 20, disagreement_factor: 10 },
       subscriptions: {
         max: 100,

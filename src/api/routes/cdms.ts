@@ -2,11 +2,12 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { writeCdmKvn, writeCdmXml } from '../../ccsds/index.js';
 import { validatePayload } from '../../protocol/validate.js';
 import { CDM_SORT_FIELDS, type CdmSortField } from '../../store/store.js';
+import { authorise, takeForce } from '../authority.js';
 import { jsonObjectBody } from '../body.js';
 import type { ApiContext } from '../context.js';
 import { ApiError, invalid, notFound } from '../errors.js';
 import { enumParam, numberParam, pageParams, stringParam, timestampParam } from '../query.js';
-import { cdmAssessment, cdmDetail, cdmListItem } from '../views.js';
+import { cdmAssessment, cdmDetail, cdmListItem, signatureView } from '../views.js';
 import { ingestCdms } from './cdm-ingest.js';
 
 const SORTS = [...CDM_SORT_FIELDS, ...CDM_SORT_FIELDS.map((f) => `-${f}`)] as const;
@@ -38,7 +39,7 @@ export function registerCdmRoutes(app: FastifyInstance, ctx: ApiContext): void {
     const record = ctx.store.getCdm(id);
     if (!record) throw notFound('CDM', id);
     const format = ccsdsFormat(request);
-    if (format === 'json') return cdmDetail(record, cdmAssessment(record, ctx.events.eventIdOfCdm(id), ctx.config().pc.disagreement_factor));
+    if (format === 'json') return cdmDetail(record, { ...cdmAssessment(record, ctx.events.eventIdOfCdm(id), ctx.config().pc.disagreement_factor), ...signatureView(record) });
     const cdm = record.announce?.payload.cdm;
     if (!cdm) throw new ApiError('not_found', `CDM ${id} is a withdrawal without content; there is no CCSDS message to give`);
     return format === 'kvn'
@@ -48,7 +49,7 @@ export function registerCdmRoutes(app: FastifyInstance, ctx: ApiContext): void {
 
   app.delete('/cdms/:id', { config: { permission: 'write' } }, async (request) => {
     const id = (request.params as { id: string }).id;
-    const body = jsonObjectBody(request, { optional: true });
+    const { force, rest: body } = takeForce(jsonObjectBody(request, { optional: true }));
     const record = ctx.store.getCdm(id);
     if (!record) throw notFound('CDM', id);
     if (record.status === 'withdrawn' && record.withdrawal) {
@@ -56,9 +57,10 @@ export function registerCdmRoutes(app: FastifyInstance, ctx: ApiContext): void {
     }
     const checked = validatePayload('CDM_WITHDRAW', { ...body, cdm_id: id, effective_time: ctx.now().toISOString() });
     if (!checked.ok) throw invalid(checked.issue.field, checked.issue.message);
-    const result = ctx.router.originate('CDM_WITHDRAW', checked.value);
+    const forced = authorise(ctx, request, `CDM ${id}`, record, force);
+    const result = ctx.router.originate('CDM_WITHDRAW', checked.value, { forced });
     await ctx.store.durable();
-    return { cdm_id: id, status: 'withdrawn', reason: checked.value.reason, propagated_to: result.propagatedTo };
+    return { cdm_id: id, status: 'withdrawn', reason: checked.value.reason, ...(forced ? { forced: true } : {}), propagated_to: result.propagatedTo };
   });
 }
 

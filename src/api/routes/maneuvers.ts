@@ -3,11 +3,12 @@ import type { FastifyInstance } from 'fastify';
 import { maneuverStatusRank } from '../../model/merge.js';
 import { MANEUVER_STATUSES } from '../../protocol/messages.js';
 import { validatePayload } from '../../protocol/validate.js';
+import { authorise, takeForce } from '../authority.js';
 import { jsonObjectBody } from '../body.js';
 import type { ApiContext } from '../context.js';
 import { conflict, invalid, notFound } from '../errors.js';
 import { pageParams, stringParam } from '../query.js';
-import { maneuverView } from '../views.js';
+import { maneuverView, signatureView } from '../views.js';
 
 export function registerManeuverRoutes(app: FastifyInstance, ctx: ApiContext): void {
   app.post('/maneuvers', { config: { permission: 'write' } }, async (request, reply) => {
@@ -23,7 +24,7 @@ export function registerManeuverRoutes(app: FastifyInstance, ctx: ApiContext): v
 
   app.patch('/maneuvers/:id', { config: { permission: 'write' } }, async (request) => {
     const id = (request.params as { id: string }).id;
-    const body = jsonObjectBody(request);
+    const { force, rest: body } = takeForce(jsonObjectBody(request));
     const record = ctx.store.getManeuver(id);
     if (!record) throw notFound('Maneuver', id);
     for (const key of ['maneuver_id', 'object_id'] as const) {
@@ -37,7 +38,8 @@ export function registerManeuverRoutes(app: FastifyInstance, ctx: ApiContext): v
     if (rankChange < 0 || (rankChange === 0 && next !== record.status)) {
       throw conflict(`Maneuver ${id} is ${record.status}; status only moves forward (${MANEUVER_STATUSES.slice(0, 2).join(' < ')} < COMPLETED | CANCELLED | FAILED)`);
     }
-    const result = ctx.router.originate('MANEUVER_STATUS', checked.value);
+    const forced = authorise(ctx, request, `Maneuver ${id}`, record, force);
+    const result = ctx.router.originate('MANEUVER_STATUS', checked.value, { forced });
     if (result.outcome === 'stale') throw conflict(`Maneuver ${id} already has a different ${record.status} status update`);
     await ctx.store.durable();
     return { maneuver_id: id, status: next, propagated_to: result.propagatedTo };
@@ -58,6 +60,6 @@ export function registerManeuverRoutes(app: FastifyInstance, ctx: ApiContext): v
     const id = (request.params as { id: string }).id;
     const record = ctx.store.getManeuver(id);
     if (!record) throw notFound('Maneuver', id);
-    return maneuverView(record);
+    return { ...maneuverView(record), ...signatureView(record) };
   });
 }

@@ -1,11 +1,12 @@
 import type { FastifyInstance } from 'fastify';
 import { OBJECT_TYPES } from '../../protocol/cdm.js';
 import { validatePayload } from '../../protocol/validate.js';
+import { authorise, takeForce } from '../authority.js';
 import { jsonObjectBody } from '../body.js';
 import type { ApiContext } from '../context.js';
 import { conflict, invalid, notFound } from '../errors.js';
 import { enumParam, pageParams, stringParam } from '../query.js';
-import { objectDetail, objectListItem } from '../views.js';
+import { objectDetail, objectListItem, signatureView } from '../views.js';
 
 export function registerObjectRoutes(app: FastifyInstance, ctx: ApiContext): void {
   app.post('/objects', { config: { permission: 'write' } }, async (request, reply) => {
@@ -39,12 +40,12 @@ export function registerObjectRoutes(app: FastifyInstance, ctx: ApiContext): voi
     const id = (request.params as { id: string }).id;
     const record = ctx.store.getObject(id);
     if (!record) throw notFound('Object', id);
-    return objectDetail(record, ctx.store.activeCdmIdsForObject(id));
+    return { ...objectDetail(record, ctx.store.activeCdmIdsForObject(id)), ...signatureView(record) };
   });
 
   app.delete('/objects/:id', { config: { permission: 'write' } }, async (request) => {
     const id = (request.params as { id: string }).id;
-    const body = jsonObjectBody(request, { optional: true });
+    const { force, rest: body } = takeForce(jsonObjectBody(request, { optional: true }));
     const record = ctx.store.getObject(id);
     if (!record) throw notFound('Object', id);
     if (record.status === 'withdrawn' && record.withdrawal) {
@@ -52,12 +53,13 @@ export function registerObjectRoutes(app: FastifyInstance, ctx: ApiContext): voi
     }
     const checked = validatePayload('OBJECT_STATE_WITHDRAW', { ...body, object_id: id, effective_time: ctx.now().toISOString() });
     if (!checked.ok) throw invalid(checked.issue.field, checked.issue.message);
-    const result = ctx.router.originate('OBJECT_STATE_WITHDRAW', checked.value);
+    const forced = authorise(ctx, request, `Object ${id}`, record, force);
+    const result = ctx.router.originate('OBJECT_STATE_WITHDRAW', checked.value, { forced });
     const after = ctx.store.getObject(id);
     if (after?.status !== 'withdrawn') {
       throw conflict(`Object ${id} has a state with epoch ${after?.announce?.payload.epoch ?? '?'}, later than now; a withdrawal now would not take effect`);
     }
     await ctx.store.durable();
-    return { object_id: id, status: 'withdrawn', reason: checked.value.reason, propagated_to: result.propagatedTo };
+    return { object_id: id, status: 'withdrawn', reason: checked.value.reason, ...(forced ? { forced: true } : {}), propagated_to: result.propagatedTo };
   });
 }

@@ -1,0 +1,34 @@
+import { verify, type KeyObject } from 'node:crypto';
+import { canonicalize } from '../model/canonical.js';
+import type { Envelope, EnvelopeSignature } from '../protocol/envelope.js';
+import type { SigningKey } from './keys.js';
+
+/** The signature algorithm of PROTOCOL.md section 10. */
+export const SIGNATURE_ALG = 'ed25519';
+
+/** The envelope members that are signed; hop_count, ttl, path and signature change on the way and are not. */
+type Signed = Pick<Envelope, 'message_id' | 'timestamp' | 'source_node_id' | 'message_type' | 'payload'>;
+
+/**
+ * The signed bytes of PROTOCOL.md section 10: the UTF-8 of the RFC 8785 (JCS) form of
+ * `{message_id, timestamp, source_node_id, message_type, payload}` of the envelope.
+ */
+export function signedBytes(envelope: Signed): Buffer {
+  const { message_id, timestamp, source_node_id, message_type, payload } = envelope;
+  return Buffer.from(canonicalize({ message_id, timestamp, source_node_id, message_type, payload }), 'utf8');
+}
+
+/** The envelope with the originator's signature added (any earlier one replaced). */
+export function signEnvelope<T extends Envelope>(envelope: T, key: SigningKey): T {
+  const signature: EnvelopeSignature = { alg: SIGNATURE_ALG, key_id: key.key_id, value: key.sign(signedBytes(envelope)).toString('base64url') };
+  return { ...envelope, signature };
+}
+
+/** base64url of 64 bytes: 86 characters, no padding. */
+const SIGNATURE_TEXT = /^[A-Za-z0-9_-]{86}$/;
+
+/** Whether `signature.value` is an Ed25519 signature of the envelope's signed bytes by `publicKey`. */
+export function signatureMatches(envelope: Signed, value: string, publicKey: KeyObject): boolean {
+  if (!SIGNATURE_TEXT.test(value)) return false;
+  return verify(null, signedBytes(envelope), publicKey, Buffer.from(value, 'base64url'));
+}
