@@ -7,7 +7,9 @@ import type { ErrorCode } from '../protocol/messages.js';
 import { validateEnvelope } from '../protocol/validate.js';
 import { parseVersion } from '../protocol/version.js';
 import { SUPPORTED_VERSIONS } from '../protocol/envelope.js';
-import type { Router } from '../routing/router.js';
+import type { ReceiveDecision, Router } from '../routing/router.js';
+import { LogLimiter } from '../observability/log-limiter.js';
+import { STORAGE_FULL_MESSAGE, isStorageFull } from '../store/write-errors.js';
 import { isTableMessage } from '../routing/table.js';
 import { secretsEqual } from '../secrets.js';
 import type { Store } from '../store/store.js';
@@ -48,6 +50,7 @@ export interface Credentials {
 /** The receiving side of the peer protocol (PROTOCOL.md sections 1, 2, 4, 5 and 6). */
 export class InboundHandler {
   private readonly rateLogAt = new Map<string, number>();
+  private readonly diskFullLog = new LogLimiter(10_000);
 
   constructor(private readonly deps: InboundDeps) {}
 
@@ -167,11 +170,28 @@ export class InboundHandler {
     }
     if (envelope.message_type === 'SYNC_REQUEST' || envelope.message_type === 'GOODBYE') return this.sessionMessage(envelope, session);
     if (!isTableMessage(envelope)) return this.error('INVALID_MESSAGE', `${envelope.message_type} is not accepted here`, envelope.message_id);
-    const decision = this.deps.router.receive(envelope, { peer_id: session.id, policies: session.peer.policies });
-    if (decision.status === 'refused') return this.error('INVALID_MESSAGE', decision.reason, envelope.message_id);
-    await this.deps.store.durable();
+    let decision: ReceiveDecision;
+    try {
+      decision = this.deps.router.receive(envelope, { peer_id: session.id, policies: session.peer.policies });
+      if (decision.status === 'refused') return this.error('INVALID_MESSAGE', decision.reason, envelope.message_id);
+      await this.deps.store.durable();
+    } catch (err) {
+      if (!isStorageFull(err)) throw err;
+      return this.storageFull(session, envelope, err as Error);
+    }
     if (envelope.message_type === 'CDM_ANNOUNCE') this.deps.metrics.cdmProcessingTime.observe(performance.now() - started);
     return { ...this.accepted(session, envelope, decision.status), ...(decision.status === 'accepted' ? { forwarded: decision.forwardedTo } : {}) };
+  }
+
+  /**
+   * The write was refused for want of disk space and left no trace: `500 INTERNAL_ERROR`,
+   * so that the peer keeps the message and retries (PROTOCOL.md section 1), and a log line
+   * (at most one per 10 s, with the count of those held back).
+   */
+  private storageFull(session: PeerSession, envelope: Envelope, err: Error): InboundReply {
+    const line = this.diskFullLog.take('disk full');
+    if (line) this.deps.logger.error({ peer: session.id, message_id: envelope.message_id, error: err.message, suppressed: line.suppressed }, 'store write failed: disk full; peer message refused with 500');
+    return this.error('INTERNAL_ERROR', STORAGE_FULL_MESSAGE, envelope.message_id);
   }
 
   /** 1.1 SYNC_REQUEST and GOODBYE (PROTOCOL.md section 4), taken only when both sides listed the feature. */

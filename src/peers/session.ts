@@ -321,6 +321,7 @@ export class PeerSession {
 
   /** A POST did not reach the peer: counts towards `failing`, and while failing a heartbeat probes with backoff. */
   private deliveryFailed(reason: string, immediately = false): void {
+    this.deps.metrics.countError('delivery_failed');
     this.delivery.failed(reason, immediately);
     if (this.delivery.state === 'failing') this.scheduleProbe();
   }
@@ -500,6 +501,7 @@ export class PeerSession {
 
   private countSent(type: string): void {
     this.sent += 1;
+    this.deps.metrics.countMessage();
     this.deps.metrics.messagesSent.inc({ type, peer: this.id });
   }
 

@@ -105,14 +105,34 @@ export class Router {
     } as Envelope<T>;
   }
 
-  /** Local ingest: "received from self, hop 0". */
+  /**
+   * Local ingest: "received from self, hop 0". The message is marked seen and queued to
+   * peers only once its write has committed (`propagatedTo` names the peers it goes to
+   * then); a refused write leaves no trace.
+   */
   originate<T extends TableMessageType>(type: T, payload: PayloadByType[T]): Origination<T> {
     const envelope = this.envelope(type, payload);
-    this.seen.add(envelope.message_id);
-    const outcome = applyToTable(this.options.store, envelope as TableMessage, { received_from: this.nodeId, received_at: this.now().toISOString() });
-    const propagatedTo = changed(outcome) ? this.forward(envelope as TableMessage, undefined) : [];
-    if (changed(outcome)) this.expireIfPassed(envelope as TableMessage);
+    const message = envelope as TableMessage;
+    const outcome = applyToTable(this.options.store, message, { received_from: this.nodeId, received_at: this.now().toISOString() });
+    const propagatedTo = changed(outcome) ? this.forward(message, undefined) : [];
+    if (changed(outcome)) this.expireIfPassed(message);
+    this.afterCommit(() => this.seen.add(envelope.message_id), message);
+    const fields = { message_id: envelope.message_id, message_type: type, peer: this.nodeId, decision: changed(outcome) ? 'accepted' : outcome, reason: changed(outcome) ? 'originated here' : `table ${outcome}` };
+    if (changed(outcome)) this.log.debug({ ...fields, forwarded_to: propagatedTo }, 'routing decision');
+    else this.log.info(fields, 'routing decision');
     return { envelope, outcome, propagatedTo };
+  }
+
+  /**
+   * Runs `effects` (marking seen, queueing to peers) once every write made so far has
+   * committed; if that commit fails, they never run, so that a refused write is neither
+   * remembered as seen nor forwarded. The store has undone the writes itself.
+   */
+  private afterCommit(effects: () => void, logged?: TableMessage): void {
+    this.options.store.durable().then(effects, (err: unknown) => {
+      if (!logged) return;
+      this.log.info({ message_id: logged.message_id, message_type: logged.message_type, decision: 'not_committed', reason: (err as Error).message }, 'routing decision');
+    });
   }
 
   /** A table message from neighbour `from`, already authenticated and validated (section 6, rules 3–7). */
@@ -140,10 +160,10 @@ export class Router {
     const loop = message.source_node_id === this.nodeId || (message.path ?? []).includes(this.nodeId);
     const imported = checkPolicy('accept', from.policies, message, this.options.store);
     if (!imported.pass) return { status: 'filtered', reason: imported.reason };
-    this.seen.add(message.message_id);
     // The table keeps each record as this node sends it on: one hop more, one ttl less, itself on the path.
     const held = forwardedCopy(message, this.nodeId);
     const outcome = applyToTable(this.options.store, held, { received_from: from.peer_id, received_at: this.now().toISOString() });
+    this.afterCommit(() => this.seen.add(message.message_id), message);
     if (!changed(outcome)) return seenBefore ? { status: 'duplicate', reason: 'message_id seen before' } : { status: 'accepted', outcome, forwardedTo: [], reason: 'table unchanged' };
     this.expireIfPassed(held);
     if (loop) return { status: 'accepted', outcome, forwardedTo: [], reason: 'came back round a loop: applied, not forwarded' };
@@ -176,8 +196,8 @@ export class Router {
     const expiresAt = utcMillis(cdm.tca) + this.tcaGraceMs;
     if (!(expiresAt < this.now().getTime())) return false;
     const withdrawal = this.envelope('CDM_WITHDRAW', { cdm_id: cdm.cdm_id, reason: 'TCA_PASSED', effective_time: new Date(expiresAt).toISOString() });
-    this.seen.add(withdrawal.message_id);
     const outcome = applyToTable(this.options.store, withdrawal as TableMessage, { received_from: this.nodeId, received_at: this.now().toISOString() });
+    this.afterCommit(() => this.seen.add(withdrawal.message_id));
     if (changed(outcome)) this.log.info({ cdm_id: cdm.cdm_id, tca: cdm.tca }, 'cdm withdrawn: TCA passed');
     return changed(outcome);
   }
@@ -186,7 +206,8 @@ export class Router {
    * Rule 6: `message` is the copy as this node sends it (for a received message, ttl is
    * already one less, so it goes on only while ttl > 0), to every connected peer but the
    * sender, the originator and those on the path, each through its export policy and
-   * Adj-RIB-Out (`checkExport`); every peer it is queued for is marked as holding the record.
+   * Adj-RIB-Out (`checkExport`); every peer it goes to is marked as holding the record (in
+   * the same transaction) and gets it in its queue once that transaction has committed.
    */
   private forward(message: TableMessage, receivedFrom: string | undefined): string[] {
     if (message.ttl <= 0) return [];
@@ -200,8 +221,12 @@ export class Router {
         continue;
       }
       this.options.store.markSent(peer.peer_id, recordKey(message));
-      this.neighbours.enqueue(peer.peer_id, message);
       targets.push(peer.peer_id);
+    }
+    if (targets.length > 0) {
+      this.afterCommit(() => {
+        for (const peerId of targets) this.neighbours.enqueue(peerId, message);
+      });
     }
     return targets;
   }
