@@ -17,6 +17,14 @@ export interface SqliteStoreOptions {
    * filter's index and sorted; above it, the sort index is walked (default `CANDIDATE_MAX`).
    */
   candidateMax?: number;
+  /**
+   * The write-ahead log is truncated by a blocking checkpoint whenever it has grown past
+   * this size (bytes; default 64 MiB); passive checkpoints cannot restart a log that
+   * writes never leave idle.
+   */
+  walLimitBytes?: number;
+  /** How often the checkpoint worker copies the log into the database (ms, default 250). */
+  checkpointIntervalMs?: number;
 }
 
 const SQLITE_MAGIC = 'SQLite format 3\0';
@@ -37,7 +45,7 @@ export function openSqliteStore(dir: string, options: SqliteStoreOptions = {}): 
     verifyReadable(db, file);
     configureDurability(db, file);
     migrate(db, file, options.now ?? (() => new Date()));
-    return new SqliteStore(db, file, options.candidateMax);
+    return new SqliteStore(db, file, options.candidateMax, { walLimitBytes: options.walLimitBytes, checkpointIntervalMs: options.checkpointIntervalMs });
   } catch (error) {
     db.close();
     throw asOpenError(error, file);
