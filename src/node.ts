@@ -60,6 +60,7 @@ export class SpaceCommsNode {
   private config: Config;
   private stopping: Promise<void> | undefined;
   private maintenanceTimer: NodeJS.Timeout | undefined;
+  private summaryTimer: NodeJS.Timeout | undefined;
   private tls: TlsMaterial | undefined;
   private readonly auth: TokenAuthenticator;
   private readonly configPath: string | undefined;
@@ -183,6 +184,9 @@ export class SpaceCommsNode {
     this.peers.start();
     await this.runMaintenance();
     this.maintenanceTimer = setInterval(() => void this.runMaintenance(), this.config.storage.cleanup.interval_minutes * 60_000);
+    // Refused authentications are logged once per kind and minute; the repeats in one line a minute.
+    this.summaryTimer = setInterval(() => this.inbound.authFailures.summarize(), 60_000);
+    this.summaryTimer.unref();
     return url;
   }
 
@@ -282,6 +286,8 @@ export class SpaceCommsNode {
     this.stopping ??= (async () => {
       this.logger.info('node stopping');
       if (this.maintenanceTimer) clearInterval(this.maintenanceTimer);
+      if (this.summaryTimer) clearInterval(this.summaryTimer);
+      this.inbound.authFailures.summarize();
       await this.closeServer();
       const drainMs = this.config.protocol.shutdown_drain_seconds * 1000;
       if (!(await this.peers.drain(drainMs))) this.logger.warn({ queued: this.peers.queueDepth(), waited_ms: drainMs }, 'peer queues not drained before stop');

@@ -173,6 +173,9 @@ async function sendError(ctx: ApiContext, err: FastifyError, request: FastifyReq
 }
 
 
+/** `rate limit exceeded` at most once a second per client, with the count held back. */
+const rateLog = new LogLimiter(1000);
+
 function neededPermission(ctx: ApiContext, request: FastifyRequest): Permission | undefined {
   const declared = request.routeOptions.config?.permission;
   if (declared === 'public') return undefined;
@@ -185,7 +188,7 @@ async function authorize(ctx: ApiContext, apiRateLimiter: ClientRateLimiter, req
   const route = `${request.method} ${request.routeOptions.url ?? request.url.split('?')[0]}`;
   const peerEndpoint = request.routeOptions.url === MESSAGES_PATH;
   if (!peerEndpoint && !allowListFor(config.api.allowed_networks).allows(request.ip)) {
-    request.log.warn({ route, address: request.ip, reason: 'address not in api.allowed_networks' }, 'authentication failed');
+    ctx.protocol.authFailures.failed({ route, address: request.ip, reason: 'address not in api.allowed_networks' });
     return refuse(ctx, reply, new ApiError('forbidden', `Address ${request.ip} is not allowed to use this API`));
   }
   const needed = neededPermission(ctx, request);
@@ -196,19 +199,20 @@ async function authorize(ctx: ApiContext, apiRateLimiter: ClientRateLimiter, req
     const token = secret === undefined ? undefined : ctx.auth.identify(secret);
     if (!token) {
       const reason = secret === undefined ? 'no bearer token' : 'unknown token';
-      request.log.warn({ route, address: request.ip, reason }, 'authentication failed');
+      ctx.protocol.authFailures.failed({ route, address: request.ip, reason });
       void reply.header('WWW-Authenticate', 'Bearer');
       return refuse(ctx, reply, new ApiError('unauthorized', `Authentication required: ${reason}`));
     }
     if (!grants(token, needed)) {
-      request.log.warn({ route, address: request.ip, token_id: token.id, reason: `missing permission ${needed}` }, 'authentication failed');
+      ctx.protocol.authFailures.failed({ route, address: request.ip, token_id: token.id, reason: `missing permission ${needed}` });
       return refuse(ctx, reply, new ApiError('forbidden', `Token ${token.id} lacks the ${needed} permission`));
     }
     client = `token:${token.id}`;
   }
   const limit = config.api.rate_limit;
   if (limit.enabled && !apiRateLimiter.take(client, limit.requests_per_second, limit.burst)) {
-    request.log.warn({ route, client, address: request.ip }, 'rate limit exceeded');
+    const line = rateLog.take(client);
+    if (line) request.log.warn({ route, client, address: request.ip, suppressed: line.suppressed }, 'rate limit exceeded');
     void reply.header('Retry-After', String(apiRateLimiter.retryAfterSeconds(client)));
     return refuse(ctx, reply, new ApiError('rate_limited', 'Too many requests; retry later'));
   }

@@ -9,6 +9,7 @@ import { parseVersion } from '../protocol/version.js';
 import { SUPPORTED_VERSIONS } from '../protocol/envelope.js';
 import type { ReceiveDecision, Router } from '../routing/router.js';
 import { LogLimiter } from '../observability/log-limiter.js';
+import { AuthFailureLog } from '../observability/auth-failure-log.js';
 import { STORAGE_FULL_MESSAGE, isStorageFull } from '../store/write-errors.js';
 import { isTableMessage } from '../routing/table.js';
 import { secretsEqual } from '../secrets.js';
@@ -51,8 +52,12 @@ export interface Credentials {
 export class InboundHandler {
   private readonly rateLogAt = new Map<string, number>();
   private readonly diskFullLog = new LogLimiter(10_000);
+  /** Refused authentications, of the peer endpoint and the REST API, logged in aggregate. */
+  readonly authFailures: AuthFailureLog;
 
-  constructor(private readonly deps: InboundDeps) {}
+  constructor(private readonly deps: InboundDeps) {
+    this.authFailures = new AuthFailureLog(deps.logger);
+  }
 
   /** Section 2: the neighbour by its node-id header (or, without one, by its token), and its token checked. */
   authenticate(credentials: Credentials): { ok: true; session: PeerSession } | { ok: false; reply: InboundReply } {
@@ -85,10 +90,16 @@ export class InboundHandler {
     return undefined;
   }
 
+  /**
+   * A refused authentication: logged in aggregate (`AuthFailureLog`), never written to the
+   * store, and answered with the same body whatever the reason, so that the answer does
+   * not tell which peer ids exist.
+   */
   private refuseAuthentication(credentials: Credentials, status: number, reason: string): InboundReply {
-    this.deps.logger.warn({ peer: credentials.nodeId ?? null, address: credentials.address, reason }, 'authentication failed');
-    this.deps.audit.received(credentials.nodeId ?? 'unknown', undefined, { decision: 'refused', code: 'UNAUTHORIZED', reason });
-    return { ...this.error('UNAUTHORIZED', `authentication failed: ${reason}`), status };
+    const known = credentials.nodeId !== undefined && this.deps.manager.session(credentials.nodeId) !== undefined;
+    this.authFailures.failed({ peer: credentials.nodeId ?? null, knownPeer: known, address: credentials.address, reason });
+    if (status === 403) return { ...this.error('UNAUTHORIZED', 'address not allowed for this peer'), status };
+    return this.error('UNAUTHORIZED', 'authentication failed');
   }
 
   /** Section 6 rule 1: one token from the peer's bucket, or 429 with `Retry-After`. */
@@ -99,8 +110,8 @@ export class InboundHandler {
       this.rateLogAt.set(session.id, now);
       this.deps.logger.warn({ peer: session.id }, 'rate limit exceeded');
     }
+    // Counted (metrics) and logged once a second, never written to the audit trail: a flood must not become disk writes.
     const reply = this.error('RATE_LIMITED', 'rate limit exceeded; retry later');
-    this.deps.audit.received(session.id, undefined, { decision: 'refused', code: 'RATE_LIMITED' });
     return { ...reply, headers: { 'retry-after': String(session.bucket.retryAfterSeconds()) } };
   }
 
