@@ -10,6 +10,7 @@ import { SUPPORTED_VERSIONS } from '../protocol/envelope.js';
 import type { ReceiveDecision, Router } from '../routing/router.js';
 import { LogLimiter } from '../observability/log-limiter.js';
 import { AuthFailureLog } from '../observability/auth-failure-log.js';
+import { TokenBucket } from './rate-limit.js';
 import { STORAGE_FULL_MESSAGE, isStorageFull } from '../store/write-errors.js';
 import { isTableMessage } from '../routing/table.js';
 import { secretsEqual } from '../secrets.js';
@@ -18,6 +19,10 @@ import { allowListFor } from '../allow-list.js';
 import type { AuditTrail } from './audit-trail.js';
 import type { PeerManager } from './manager.js';
 import type { PeerSession } from './session.js';
+
+/** A peer's HELLOs: a burst of this many, then one a second (a restarting peer says HELLO once per attempt). */
+const HELLO_BURST = 10;
+const HELLO_PER_SECOND = 1;
 
 export interface InboundReply {
   status: number;
@@ -52,6 +57,8 @@ export interface Credentials {
 export class InboundHandler {
   private readonly rateLogAt = new Map<string, number>();
   private readonly diskFullLog = new LogLimiter(10_000);
+  private readonly helloBuckets = new Map<string, TokenBucket>();
+  private readonly helloLog = new LogLimiter(10_000);
   /** Refused authentications, of the peer endpoint and the REST API, logged in aggregate. */
   readonly authFailures: AuthFailureLog;
 
@@ -153,7 +160,26 @@ export class InboundHandler {
     return this.inSession(envelope, session);
   }
 
+  /**
+   * HELLOs a peer may send: a burst of HELLO_BURST, then one a second. Each HELLO
+   * (re-)establishes the session and asks for a full sync, so a storm of them is refused
+   * with 429 instead of keeping the node busy re-sending its table.
+   */
+  private helloAdmitted(session: PeerSession): boolean {
+    let bucket = this.helloBuckets.get(session.id);
+    if (!bucket) {
+      bucket = new TokenBucket(HELLO_PER_SECOND, HELLO_BURST);
+      this.helloBuckets.set(session.id, bucket);
+    }
+    return bucket.take();
+  }
+
   private hello(hello: Envelope<'HELLO'>, session: PeerSession): InboundReply {
+    if (!this.helloAdmitted(session)) {
+      const line = this.helloLog.take(session.id);
+      if (line) this.deps.logger.warn({ peer: session.id, suppressed: line.suppressed }, 'HELLO rate limit exceeded');
+      return { ...this.error('RATE_LIMITED', 'too many HELLOs; retry later', hello.message_id), headers: { 'retry-after': '1' } };
+    }
     const token = hello.payload.auth_token;
     if (token !== undefined && session.peer.auth_token !== undefined && !secretsEqual(token, session.peer.auth_token)) {
       this.deps.logger.warn({ peer: session.id, reason: 'HELLO auth_token differs from the bearer token' }, 'authentication failed');

@@ -15,6 +15,8 @@ export interface FakePeerOptions {
   features?: string[];
   /** An answer other than `accepted` for some messages: the status and error code to answer with. */
   refuse?: (message: Received) => { status: number; code: string } | undefined;
+  /** Answers messages other than HELLO after this long (a slow peer). */
+  answerDelayMs?: number;
 }
 
 /**
@@ -35,8 +37,12 @@ export class FakePeer {
         const message = JSON.parse(body) as Received;
         this.received.push(message);
         const answer = this.answer(message);
-        res.writeHead(answer.status, { 'content-type': 'application/json' });
-        res.end(JSON.stringify(answer.body));
+        const reply = () => {
+          res.writeHead(answer.status, { 'content-type': 'application/json' });
+          res.end(JSON.stringify(answer.body));
+        };
+        if (this.options.answerDelayMs && message.message_type !== 'HELLO') setTimeout(reply, this.options.answerDelayMs);
+        else reply();
       });
     });
     await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));
