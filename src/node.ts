@@ -250,8 +250,8 @@ export class SpaceCommsNode {
     ];
     for (const warning of [...loaded.warnings, ...configWarnings(config)]) this.logger.warn({ warning }, 'configuration warning');
     if (needsRestart.length > 0) this.logger.warn({ keys: needsRestart }, 'configuration change needs a restart; running values kept');
-    this.logger.info({ changes }, 'configuration reloaded');
-    return { ok: true, changes };
+    this.logger.info({ changes, not_applied: needsRestart }, 'configuration reloaded');
+    return { ok: true, changes, not_applied: needsRestart };
   }
 
   private refuseReload(errors: string[]): ReloadResult {

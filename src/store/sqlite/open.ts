@@ -40,6 +40,7 @@ export function openSqliteStore(dir: string, options: SqliteStoreOptions = {}): 
   ensureDirectory(dir);
   const file = databaseFile(dir);
   checkHeader(file);
+  ownerOnly(file);
   const db = connect(file, options.busyTimeoutMs ?? 5000);
   try {
     verifyReadable(db, file);
@@ -49,6 +50,26 @@ export function openSqliteStore(dir: string, options: SqliteStoreOptions = {}): 
   } catch (error) {
     db.close();
     throw asOpenError(error, file);
+  }
+}
+
+/**
+ * The database holds peer tokens and the audit trail: it is created, and kept, readable by
+ * the node's user only (mode 0600). SQLite creates its `-wal` and `-shm` files with the
+ * database file's mode; existing ones are set to 0600 too.
+ */
+export function ownerOnly(file: string): void {
+  try {
+    fs.closeSync(fs.openSync(file, 'a', 0o600));
+  } catch (error) {
+    throw new SqliteStoreOpenError('open_failed', `Cannot create ${file}: ${toError(error).message}`, { cause: error });
+  }
+  for (const path of [file, `${file}-wal`, `${file}-shm`]) {
+    try {
+      fs.chmodSync(path, 0o600);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw new SqliteStoreOpenError('open_failed', `Cannot make ${path} private (mode 0600): ${toError(error).message}`, { cause: error });
+    }
   }
 }
 
@@ -137,6 +158,8 @@ function configureDurability(db: Database.Database, file: string): void {
     throw new SqliteStoreOpenError('not_wal', `${file}: SQLite refused write-ahead logging (journal mode is ${String(mode)})`);
   }
   db.pragma('synchronous = NORMAL');
+  // Deleted content (a removed peer's token, purged records) is overwritten, not left in free pages.
+  db.pragma('secure_delete = ON');
   db.pragma('trusted_schema = OFF');
   // Up to 64 MiB of page cache, allocated as used: ten indexes on random keys make a small cache thrash.
   db.pragma('cache_size = -65536');
