@@ -5,6 +5,7 @@ import { TokenAuthenticator } from './api/auth.js';
 import { assessingStore } from './assessed-store.js';
 import type { ReloadResult } from './api/context.js';
 import { buildServer, trackConnections, type ConnectionTracker } from './api/server.js';
+import { watchTlsErrors } from './api/tls-errors.js';
 import { configWarnings, loadTlsMaterial, peerTlsProblems, type TlsMaterial } from './config/files.js';
 import { loadConfig } from './config/load.js';
 import type { Config } from './config/schema.js';
@@ -172,6 +173,7 @@ export class SpaceCommsNode {
       this.tls ? { https: { ...this.tls, requestCert: this.config.server.tls.require_client_cert } } : {},
     );
     this.connections = trackConnections(this.server.server);
+    if (this.tls) watchTlsErrors(this.server.server, this.logger);
     const { host, port } = this.config.server;
     try {
       await this.server.listen({ host, port });
