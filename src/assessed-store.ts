@@ -27,14 +27,26 @@ export function assessingStore(store: Store, pc: () => Config['pc']): { store: S
     const held = record.computed_pc || record.computed_pc_error || !record.announce ? record : withComputedPc(record, pc());
     events.upsert(held);
   }
+  // A write whose commit fails was undone by the store: the index files the record as the store holds it again.
+  const reread = (cdmId: string): void => {
+    const held = store.getCdm(cdmId);
+    if (held) events.upsert(held);
+    else events.remove(cdmId);
+  };
   const putCdm = (record: CdmRecord): void => {
     const assessed = withComputedPc(record, pc());
     store.putCdm(assessed);
     events.upsert(assessed);
+    store.durable().catch(() => reread(record.cdm_id));
   };
   const purgeWithdrawnCdms = (changedBefore: string): number => {
     const purged = store.purgeWithdrawnCdms(changedBefore);
-    if (purged > 0) events.purgeWithdrawn(changedBefore);
+    if (purged > 0) {
+      events.purgeWithdrawn(changedBefore);
+      store.durable().catch(() => {
+        for (const held of store.iterateCdms()) events.upsert(held);
+      });
+    }
     return purged;
   };
   const wrapped = new Proxy(store, {

@@ -5,6 +5,7 @@ import { TokenAuthenticator } from './api/auth.js';
 import { assessingStore } from './assessed-store.js';
 import type { ReloadResult } from './api/context.js';
 import { buildServer, trackConnections, type ConnectionTracker } from './api/server.js';
+import { watchTlsErrors } from './api/tls-errors.js';
 import { configWarnings, loadTlsMaterial, peerTlsProblems, type TlsMaterial } from './config/files.js';
 import { loadConfig } from './config/load.js';
 import type { Config } from './config/schema.js';
@@ -66,6 +67,7 @@ export class SpaceCommsNode {
   private config: Config;
   private stopping: Promise<void> | undefined;
   private maintenanceTimer: NodeJS.Timeout | undefined;
+  private summaryTimer: NodeJS.Timeout | undefined;
   private tls: TlsMaterial | undefined;
   private readonly auth: TokenAuthenticator;
   private readonly configPath: string | undefined;
@@ -193,6 +195,7 @@ export class SpaceCommsNode {
       this.tls ? { https: { ...this.tls, requestCert: this.config.server.tls.require_client_cert } } : {},
     );
     this.connections = trackConnections(this.server.server);
+    if (this.tls) watchTlsErrors(this.server.server, this.logger);
     const { host, port } = this.config.server;
     try {
       await this.server.listen({ host, port });
@@ -206,6 +209,9 @@ export class SpaceCommsNode {
     this.notify.start();
     await this.runMaintenance();
     this.maintenanceTimer = setInterval(() => void this.runMaintenance(), this.config.storage.cleanup.interval_minutes * 60_000);
+    // Refused authentications are logged once per kind and minute; the repeats in one line a minute.
+    this.summaryTimer = setInterval(() => this.inbound.authFailures.summarize(), 60_000);
+    this.summaryTimer.unref();
     return url;
   }
 
@@ -277,8 +283,8 @@ export class SpaceCommsNode {
     ];
     for (const warning of [...loaded.warnings, ...configWarnings(config)]) this.logger.warn({ warning }, 'configuration warning');
     if (needsRestart.length > 0) this.logger.warn({ keys: needsRestart }, 'configuration change needs a restart; running values kept');
-    this.logger.info({ changes }, 'configuration reloaded');
-    return { ok: true, changes };
+    this.logger.info({ changes, not_applied: needsRestart }, 'configuration reloaded');
+    return { ok: true, changes, not_applied: needsRestart };
   }
 
   private refuseReload(errors: string[]): ReloadResult {
@@ -315,6 +321,8 @@ export class SpaceCommsNode {
       if (this.maintenanceTimer) clearInterval(this.maintenanceTimer);
       // Streams never end on their own: they are ended first, so that the server can close.
       await this.notify.stop();
+      if (this.summaryTimer) clearInterval(this.summaryTimer);
+      this.inbound.authFailures.summarize();
       await this.closeServer();
       const drainMs = this.config.protocol.shutdown_drain_seconds * 1000;
       if (!(await this.peers.drain(drainMs))) this.logger.warn({ queued: this.peers.queueDepth(), waited_ms: drainMs }, 'peer queues not drained before stop');

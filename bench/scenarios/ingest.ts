@@ -1,3 +1,5 @@
+import { statSync } from 'node:fs';
+import path from 'node:path';
 import { startBareServer } from '../lib/bare.js';
 import { BATCH_SIZE, batchTemplate, cdmTemplate, helloMessage } from '../lib/cdm.js';
 import { request } from '../lib/http.js';
@@ -52,11 +54,36 @@ export async function measureBaseline(settings: BenchSettings): Promise<Measured
   }
 }
 
-/** Scenario 1: `POST /cdm`, auth on, file store. */
+/** Bytes of a file, 0 when it does not exist. */
+function fileSize(file: string): number {
+  try {
+    return statSync(file).size;
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * Samples the write-ahead log's size every 100 ms while `run` runs: the log must stay
+ * bounded (about its 64 MiB limit) under sustained ingest, whatever the database's size.
+ */
+async function withWalWatch<T>(dataDir: string, run: () => Promise<T>): Promise<{ result: T; wal_max_bytes: number; database_bytes: number }> {
+  const database = path.join(dataDir, 'spacecomms.db');
+  let largest = 0;
+  const timer = setInterval(() => (largest = Math.max(largest, fileSize(`${database}-wal`))), 100);
+  try {
+    const result = await run();
+    return { result, wal_max_bytes: Math.max(largest, fileSize(`${database}-wal`)), database_bytes: fileSize(database) };
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+/** Scenario 1: `POST /cdm`, auth on, file store; the log's largest size is reported too. */
 export async function ingest(settings: BenchSettings, baseline: MeasuredLoad) {
   const node = await startNode({ id: 'bench-ingest', storage: 'file' });
   try {
-    const load = await loadWithCpu(node.child.pid, () => runLoad({
+    const watched = await withWalWatch(node.dataDir, () => loadWithCpu(node.child.pid, () => runLoad({
       url: node.url,
       path: '/cdm',
       headers: { authorization: `Bearer ${WRITE_TOKEN}` },
@@ -64,8 +91,8 @@ export async function ingest(settings: BenchSettings, baseline: MeasuredLoad) {
       idPrefix: 'INGEST',
       connections: CONNECTIONS,
       durationS: settings.loadSeconds,
-    }));
-    return figures(load, baseline);
+    })));
+    return { ...figures(watched.result, baseline), wal_max_bytes: watched.wal_max_bytes, database_bytes: watched.database_bytes };
   } finally {
     await node.child.stop();
   }

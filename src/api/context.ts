@@ -42,4 +42,5 @@ export interface ApiContext {
   reload(): Promise<ReloadResult>;
 }
 
-export type ReloadResult = { ok: true; changes: string[] } | { ok: false; errors: string[] };
+/** `not_applied`: restart-only keys that changed in the file and keep their running values until a restart. */
+export type ReloadResult = { ok: true; changes: string[]; not_applied?: string[] } | { ok: false; errors: string[] };

@@ -9,6 +9,8 @@ export const API_ERRORS = {
   unsupported_media_type: 415,
   rate_limited: 429,
   internal_error: 500,
+  /** The node's disk is full: nothing was stored; retry once space is freed. */
+  insufficient_storage: 507,
 } as const;
 
 export type ApiErrorCode = keyof typeof API_ERRORS;

@@ -7,7 +7,9 @@ import { exceedsDepth } from './body.js';
 import { allowListFor } from '../allow-list.js';
 import { ClientRateLimiter } from './guards.js';
 import type { ApiContext } from './context.js';
-import { ApiError, invalid } from './errors.js';
+import { API_ERRORS, ApiError, invalid, type ApiErrorCode } from './errors.js';
+import { STORAGE_FULL_MESSAGE, isStorageFull } from '../store/write-errors.js';
+import { LogLimiter } from '../observability/log-limiter.js';
 import { apiErrorFor, clientErrorAnswer, drainOversizedBody, frameworkErrorAnswer, MAX_PARAM_LENGTH } from './framework-errors.js';
 import { registerAdminRoutes } from './routes/admin.js';
 import { registerCdmRoutes } from './routes/cdms.js';
@@ -96,8 +98,8 @@ export async function buildServer(ctx: ApiContext, options: ServerOptions = {}):
     return503OnClosing: true,
     routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
     // Refusals before a route runs answer in the documented error shape too.
-    frameworkErrors: (err: FastifyError, request: FastifyRequest, reply: FastifyReply) => frameworkErrorAnswer(err, request, reply, (code) => ctx.metrics.countError(code)),
-    clientErrorHandler: (err: NodeJS.ErrnoException, socket: Socket) => clientErrorAnswer(err, socket, (code) => ctx.metrics.countError(code)),
+    frameworkErrors: (err: FastifyError, request: FastifyRequest, reply: FastifyReply) => frameworkErrorAnswer(err, request, reply, (code) => countApiError(ctx, code)),
+    clientErrorHandler: (err: NodeJS.ErrnoException, socket: Socket) => clientErrorAnswer(err, socket, (code) => countApiError(ctx, code)),
     ...transportOptions(ctx, options),
   }) as unknown as FastifyInstance;
   // Slow clients: headers must arrive within headers_seconds, the whole request within request_seconds;
@@ -113,7 +115,8 @@ export async function buildServer(ctx: ApiContext, options: ServerOptions = {}):
     if (request.routeOptions.url !== MESSAGES_PATH) ctx.metrics.countMessage();
     request.log.debug({ method: request.method, url: request.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request completed');
   });
-  app.setErrorHandler((err: FastifyError, request, reply) => sendError(ctx, err, request, reply));
+  const diskFullLog = new LogLimiter(10_000);
+  app.setErrorHandler((err: FastifyError, request, reply) => sendError(ctx, err, request, reply, diskFullLog));
   app.setNotFoundHandler((request, reply) => {
     void reply.code(404).send(new ApiError('not_found', `No route ${request.method} ${request.url.split('?')[0]}`).toBody());
   });
@@ -152,17 +155,31 @@ function registerParsers(app: FastifyInstance, maxDepth: () => number): void {
   app.addContentTypeParser('*', { parseAs: 'string' }, (_request, body, done) => done(null, body));
 }
 
-async function sendError(ctx: ApiContext, err: FastifyError, request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
+/** Errors the node answered: its own failures (5xx) count in the error rate, clients' 4xx only by code. */
+function countApiError(ctx: ApiContext, code: ApiErrorCode): void {
+  if (API_ERRORS[code] >= 500) ctx.metrics.countError(code);
+  else ctx.metrics.countClientError(code);
+}
+
+async function sendError(ctx: ApiContext, err: FastifyError, request: FastifyRequest, reply: FastifyReply, diskFullLog: LogLimiter): Promise<FastifyReply> {
   let apiError = apiErrorFor(err);
+  if (!apiError && isStorageFull(err)) {
+    const line = diskFullLog.take('disk full');
+    if (line) request.log.error({ error: err.message, method: request.method, url: request.url, suppressed: line.suppressed }, 'store write failed: disk full; answered 507');
+    apiError = new ApiError('insufficient_storage', STORAGE_FULL_MESSAGE);
+  }
   if (!apiError) {
     request.log.error({ err, method: request.method, url: request.url }, 'request failed');
     apiError = new ApiError('internal_error', 'Internal error; see the node log');
   }
-  ctx.metrics.countError(apiError.code);
+  countApiError(ctx, apiError.code);
   if (apiError.code === 'payload_too_large') await drainOversizedBody(ctx, request);
   return reply.code(apiError.statusCode).send(apiError.toBody());
 }
 
+
+/** `rate limit exceeded` at most once a second per client, with the count held back. */
+const rateLog = new LogLimiter(1000);
 
 function neededPermission(ctx: ApiContext, request: FastifyRequest): Permission | undefined {
   const declared = request.routeOptions.config?.permission;
@@ -176,7 +193,7 @@ async function authorize(ctx: ApiContext, apiRateLimiter: ClientRateLimiter, req
   const route = `${request.method} ${request.routeOptions.url ?? request.url.split('?')[0]}`;
   const peerEndpoint = request.routeOptions.url === MESSAGES_PATH;
   if (!peerEndpoint && !allowListFor(config.api.allowed_networks).allows(request.ip)) {
-    request.log.warn({ route, address: request.ip, reason: 'address not in api.allowed_networks' }, 'authentication failed');
+    ctx.protocol.authFailures.failed({ route, address: request.ip, reason: 'address not in api.allowed_networks' });
     return refuse(ctx, reply, new ApiError('forbidden', `Address ${request.ip} is not allowed to use this API`));
   }
   const needed = neededPermission(ctx, request);
@@ -187,25 +204,26 @@ async function authorize(ctx: ApiContext, apiRateLimiter: ClientRateLimiter, req
     const token = secret === undefined ? undefined : ctx.auth.identify(secret);
     if (!token) {
       const reason = secret === undefined ? 'no bearer token' : 'unknown token';
-      request.log.warn({ route, address: request.ip, reason }, 'authentication failed');
+      ctx.protocol.authFailures.failed({ route, address: request.ip, reason });
       void reply.header('WWW-Authenticate', 'Bearer');
       return refuse(ctx, reply, new ApiError('unauthorized', `Authentication required: ${reason}`));
     }
     if (!grants(token, needed)) {
-      request.log.warn({ route, address: request.ip, token_id: token.id, reason: `missing permission ${needed}` }, 'authentication failed');
+      ctx.protocol.authFailures.failed({ route, address: request.ip, token_id: token.id, reason: `missing permission ${needed}` });
       return refuse(ctx, reply, new ApiError('forbidden', `Token ${token.id} lacks the ${needed} permission`));
     }
     client = `token:${token.id}`;
   }
   const limit = config.api.rate_limit;
   if (limit.enabled && !apiRateLimiter.take(client, limit.requests_per_second, limit.burst)) {
-    request.log.warn({ route, client, address: request.ip }, 'rate limit exceeded');
+    const line = rateLog.take(client);
+    if (line) request.log.warn({ route, client, address: request.ip, suppressed: line.suppressed }, 'rate limit exceeded');
     void reply.header('Retry-After', String(apiRateLimiter.retryAfterSeconds(client)));
     return refuse(ctx, reply, new ApiError('rate_limited', 'Too many requests; retry later'));
   }
 }
 
 function refuse(ctx: ApiContext, reply: FastifyReply, error: ApiError): FastifyReply {
-  ctx.metrics.countError(error.code);
+  countApiError(ctx, error.code);
   return reply.code(error.statusCode).send(error.toBody());
 }

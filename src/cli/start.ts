@@ -4,11 +4,13 @@ import { SpaceCommsNode, StartupError } from '../node.js';
 
 /** Writes the one line of a start-up failure and exits non-zero. */
 function fail(message: string): never {
-  console.error(`spacecomms: cannot start: ${message}`);
+  console.error(`spacecomms: cannot start: ${message.replace(/\s*\n\s*/g, '; ')}`);
   process.exit(1);
 }
 
 export async function runStart(flag: string | undefined): Promise<void> {
+  // `pidof spacecomms`, `ps` and `top` show the node by its name, not as `node`.
+  process.title = 'spacecomms';
   const path = resolveConfigPath(flag, process.env);
   const loaded = loadConfig(path, process.env);
   if (!loaded.ok) fail(loaded.errors.join('; '));
@@ -26,6 +28,8 @@ export async function runStart(flag: string | undefined): Promise<void> {
   try {
     await node.start();
   } catch (err) {
+    // The failure is the one line printed: the stop that cleans up stays silent.
+    node.logger.level = 'silent';
     await node.stop().catch(() => undefined);
     fail(err instanceof StartupError ? err.message : (err as Error).message);
   }

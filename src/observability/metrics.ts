@@ -9,6 +9,11 @@ export interface MetricsSources {
 
 const ERROR_WINDOW_MS = 5 * 60 * 1000;
 
+/** One spelling per code in the metrics: lower snake case, whether the code came from the REST API (`internal_error`) or the peer protocol (`INTERNAL_ERROR`). */
+export function metricCode(code: string): string {
+  return code.toLowerCase();
+}
+
 /** The node's Prometheus metrics (names fixed by the operations runbook). */
 export class Metrics {
   readonly registry = new Registry();
@@ -34,7 +39,7 @@ export class Metrics {
     gauge('spacecomms_message_queue_depth', 'Messages waiting in all peer queues', () => sources.queueDepth());
     gauge('spacecomms_cdms_active', 'Active (not withdrawn) CDMs in the table', () => sources.cdmsActive());
     gauge('spacecomms_objects_tracked', 'Active objects in the table', () => sources.objectsTracked());
-    gauge('spacecomms_error_rate', 'Errors divided by messages over the last 5 minutes', () => this.errorRate(this.now()));
+    gauge('spacecomms_error_rate', 'Failures of the node\'s own work (internal errors, full disk, peer protocol errors, failed deliveries) divided by messages over the last 5 minutes; clients\' 4xx are not counted', () => this.errorRate(this.now()));
     this.heartbeatLatency = new Gauge({ name: 'spacecomms_heartbeat_latency_ms', help: 'Round-trip time of the last heartbeat', labelNames: ['peer'], registers });
     this.messagesReceived = new Counter({ name: 'spacecomms_messages_received_total', help: 'Messages received', labelNames: ['type', 'peer'], registers });
     this.messagesSent = new Counter({ name: 'spacecomms_messages_sent_total', help: 'Messages sent', labelNames: ['type', 'peer'], registers });
@@ -63,9 +68,23 @@ export class Metrics {
     this.bucket().messages++;
   }
 
+  /**
+   * A failure of the node's own work: an internal error, a full disk, a protocol error on
+   * the peer endpoint, a delivery to a peer that failed. Counted in
+   * `spacecomms_errors_total` and in `spacecomms_error_rate`.
+   */
   countError(code: string): void {
-    this.errors.inc({ code });
+    this.errors.inc({ code: metricCode(code) });
     this.bucket().errors++;
+  }
+
+  /**
+   * A client's mistake answered with a 4xx (bad input, no token, rate limited): counted in
+   * `spacecomms_errors_total` by code, but not in `spacecomms_error_rate`, which tells
+   * the operator how the node itself is doing.
+   */
+  countClientError(code: string): void {
+    this.errors.inc({ code: metricCode(code) });
   }
 
   private bucket(): { at: number; messages: number; errors: number } {

@@ -8,7 +8,11 @@ import type { SignatureCheck } from '../model/records.js';
 import { validateEnvelope } from '../protocol/validate.js';
 import { parseVersion } from '../protocol/version.js';
 import { SUPPORTED_VERSIONS } from '../protocol/envelope.js';
-import type { Router } from '../routing/router.js';
+import type { ReceiveDecision, Router } from '../routing/router.js';
+import { LogLimiter } from '../observability/log-limiter.js';
+import { AuthFailureLog } from '../observability/auth-failure-log.js';
+import { TokenBucket } from './rate-limit.js';
+import { STORAGE_FULL_MESSAGE, isStorageFull } from '../store/write-errors.js';
 import { isTableMessage } from '../routing/table.js';
 import { secretsEqual } from '../secrets.js';
 import type { Store } from '../store/store.js';
@@ -16,6 +20,10 @@ import { allowListFor } from '../allow-list.js';
 import type { AuditTrail } from './audit-trail.js';
 import type { PeerManager } from './manager.js';
 import type { PeerSession } from './session.js';
+
+/** A peer's HELLOs: a burst of this many, then one a second (a restarting peer says HELLO once per attempt). */
+const HELLO_BURST = 10;
+const HELLO_PER_SECOND = 1;
 
 export interface InboundReply {
   status: number;
@@ -61,8 +69,15 @@ export interface Credentials {
 /** The receiving side of the peer protocol (PROTOCOL.md sections 1, 2, 4, 5 and 6). */
 export class InboundHandler {
   private readonly rateLogAt = new Map<string, number>();
+  private readonly diskFullLog = new LogLimiter(10_000);
+  private readonly helloBuckets = new Map<string, TokenBucket>();
+  private readonly helloLog = new LogLimiter(10_000);
+  /** Refused authentications, of the peer endpoint and the REST API, logged in aggregate. */
+  readonly authFailures: AuthFailureLog;
 
-  constructor(private readonly deps: InboundDeps) {}
+  constructor(private readonly deps: InboundDeps) {
+    this.authFailures = new AuthFailureLog(deps.logger);
+  }
 
   /** Section 2: the neighbour by its node-id header (or, without one, by its token), and its token checked. */
   authenticate(credentials: Credentials): { ok: true; session: PeerSession } | { ok: false; reply: InboundReply } {
@@ -95,10 +110,16 @@ export class InboundHandler {
     return undefined;
   }
 
+  /**
+   * A refused authentication: logged in aggregate (`AuthFailureLog`), never written to the
+   * store, and answered with the same body whatever the reason, so that the answer does
+   * not tell which peer ids exist.
+   */
   private refuseAuthentication(credentials: Credentials, status: number, reason: string): InboundReply {
-    this.deps.logger.warn({ peer: credentials.nodeId ?? null, address: credentials.address, reason }, 'authentication failed');
-    this.deps.audit.received(credentials.nodeId ?? 'unknown', undefined, { decision: 'refused', code: 'UNAUTHORIZED', reason });
-    return { ...this.error('UNAUTHORIZED', `authentication failed: ${reason}`), status };
+    const known = credentials.nodeId !== undefined && this.deps.manager.session(credentials.nodeId) !== undefined;
+    this.authFailures.failed({ peer: credentials.nodeId ?? null, knownPeer: known, address: credentials.address, reason });
+    if (status === 403) return { ...this.error('UNAUTHORIZED', 'address not allowed for this peer'), status };
+    return this.error('UNAUTHORIZED', 'authentication failed');
   }
 
   /** Section 6 rule 1: one token from the peer's bucket, or 429 with `Retry-After`. */
@@ -109,8 +130,8 @@ export class InboundHandler {
       this.rateLogAt.set(session.id, now);
       this.deps.logger.warn({ peer: session.id }, 'rate limit exceeded');
     }
+    // Counted (metrics) and logged once a second, never written to the audit trail: a flood must not become disk writes.
     const reply = this.error('RATE_LIMITED', 'rate limit exceeded; retry later');
-    this.deps.audit.received(session.id, undefined, { decision: 'refused', code: 'RATE_LIMITED' });
     return { ...reply, headers: { 'retry-after': String(session.bucket.retryAfterSeconds()) } };
   }
 
@@ -182,7 +203,26 @@ export class InboundHandler {
     return this.inSession(envelope, session, awaitDurable);
   }
 
+  /**
+   * HELLOs a peer may send: a burst of HELLO_BURST, then one a second. Each HELLO
+   * (re-)establishes the session and asks for a full sync, so a storm of them is refused
+   * with 429 instead of keeping the node busy re-sending its table.
+   */
+  private helloAdmitted(session: PeerSession): boolean {
+    let bucket = this.helloBuckets.get(session.id);
+    if (!bucket) {
+      bucket = new TokenBucket(HELLO_PER_SECOND, HELLO_BURST);
+      this.helloBuckets.set(session.id, bucket);
+    }
+    return bucket.take();
+  }
+
   private hello(hello: Envelope<'HELLO'>, session: PeerSession): InboundReply {
+    if (!this.helloAdmitted(session)) {
+      const line = this.helloLog.take(session.id);
+      if (line) this.deps.logger.warn({ peer: session.id, suppressed: line.suppressed }, 'HELLO rate limit exceeded');
+      return { ...this.error('RATE_LIMITED', 'too many HELLOs; retry later', hello.message_id), headers: { 'retry-after': '1' } };
+    }
     const token = hello.payload.auth_token;
     if (token !== undefined && session.peer.auth_token !== undefined && !secretsEqual(token, session.peer.auth_token)) {
       this.deps.logger.warn({ peer: session.id, reason: 'HELLO auth_token differs from the bearer token' }, 'authentication failed');
@@ -210,12 +250,30 @@ export class InboundHandler {
     }
     if (envelope.message_type === 'SYNC_REQUEST' || envelope.message_type === 'GOODBYE') return this.sessionMessage(envelope, session);
     if (!isTableMessage(envelope)) return this.error('INVALID_MESSAGE', `${envelope.message_type} is not accepted here`, envelope.message_id);
-    const decision = this.deps.router.receive(envelope, { peer_id: session.id, policies: session.peer.policies });
-    const signature = decision.signature ? { signature: auditSignature(decision.signature) } : {};
-    if (decision.status === 'refused') return { ...this.error(decision.code ?? 'INVALID_MESSAGE', decision.reason, envelope.message_id), ...signature };
-    if (awaitDurable) await this.deps.store.durable();
+    let decision: ReceiveDecision;
+    let signature: { signature?: string } = {};
+    try {
+      decision = this.deps.router.receive(envelope, { peer_id: session.id, policies: session.peer.policies });
+      signature = decision.signature ? { signature: auditSignature(decision.signature) } : {};
+      if (decision.status === 'refused') return { ...this.error(decision.code ?? 'INVALID_MESSAGE', decision.reason, envelope.message_id), ...signature };
+      if (awaitDurable) await this.deps.store.durable();
+    } catch (err) {
+      if (!isStorageFull(err)) throw err;
+      return this.storageFull(session, envelope, err as Error);
+    }
     if (envelope.message_type === 'CDM_ANNOUNCE') this.deps.metrics.cdmProcessingTime.observe(performance.now() - started);
     return { ...this.accepted(session, envelope, decision.status), ...(decision.status === 'accepted' ? { forwarded: decision.forwardedTo } : {}), ...signature };
+  }
+
+  /**
+   * The write was refused for want of disk space and left no trace: `500 INTERNAL_ERROR`,
+   * so that the peer keeps the message and retries (PROTOCOL.md section 1), and a log line
+   * (at most one per 10 s, with the count of those held back).
+   */
+  private storageFull(session: PeerSession, envelope: Envelope, err: Error): InboundReply {
+    const line = this.diskFullLog.take('disk full');
+    if (line) this.deps.logger.error({ peer: session.id, message_id: envelope.message_id, error: err.message, suppressed: line.suppressed }, 'store write failed: disk full; peer message refused with 500');
+    return this.error('INTERNAL_ERROR', STORAGE_FULL_MESSAGE, envelope.message_id);
   }
 
   /** 1.1 SYNC_REQUEST and GOODBYE (PROTOCOL.md section 4), taken only when both sides listed the feature. */

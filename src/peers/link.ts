@@ -84,6 +84,7 @@ export class PeerLink {
     if (isSuccess(result)) {
       this.audit.sent(this.peerId, message, { decision: 'delivered' });
       this.sent += 1;
+      this.metrics.countMessage();
       this.metrics.messagesSent.inc({ type: message.message_type, peer: this.peerId });
       return;
     }

@@ -23,15 +23,54 @@ export interface QueueOptions {
   onIdle(): void;
 }
 
+/** FIFO of one source's messages, with a moving head so that taking the first is O(1). */
+class Lane {
+  private items: TableMessage[] = [];
+  private head = 0;
+
+  get length(): number {
+    return this.items.length - this.head;
+  }
+
+  push(message: TableMessage): void {
+    this.items.push(message);
+  }
+
+  shift(): TableMessage | undefined {
+    if (this.head >= this.items.length) return undefined;
+    const message = this.items[this.head];
+    this.head += 1;
+    if (this.head > 1024 && this.head * 2 > this.items.length) {
+      this.items = this.items.slice(this.head);
+      this.head = 0;
+    }
+    return message;
+  }
+}
+
 /**
- * The outbound queue of one peer. Live messages are bounded (the oldest leave first
- * when full); a full table sync is a lazy source read after them, so that a large table
- * never has to fit in the queue. A few messages are in flight at once; a failed one goes
- * back to the front and sending pauses for the backoff delay.
+ * Where a live message came from: the neighbour that sent it to this node (the hop before
+ * this node on its path), or its originator. Each source has its own lane.
+ */
+export function sourceOf(message: TableMessage): string {
+  const path = message.path ?? [];
+  return path.length >= 2 ? (path[path.length - 2] as string) : message.source_node_id;
+}
+
+/**
+ * The outbound queue of one peer. Live messages wait in one lane per source (the
+ * neighbour they came from, or this node) and leave in turn, one lane after the other,
+ * so that a flooding neighbour cannot hold back the others' messages; they are bounded
+ * in all (when full, the oldest of the longest lane leave first). A full table sync is a
+ * lazy source read after them, so that a large table never has to fit in the queue. A
+ * few messages are in flight at once; a failed one goes back to the front and sending
+ * pauses for the backoff delay.
  */
 export class OutboundQueue {
-  private live: TableMessage[] = [];
-  private head = 0;
+  private lanes = new Map<string, Lane>();
+  /** Sources with messages waiting, in the order they take their turn. */
+  private turns: string[] = [];
+  private liveCount = 0;
   private readonly retries: TableMessage[] = [];
   private sync: Iterator<TableMessage> | undefined;
   private inFlight = 0;
@@ -46,7 +85,12 @@ export class OutboundQueue {
 
   /** Messages waiting (live and retries), not counting a sync still to be read. */
   get depth(): number {
-    return this.live.length - this.head + this.retries.length;
+    return this.liveCount + this.retries.length;
+  }
+
+  /** A full table sync is being read. */
+  get syncing(): boolean {
+    return this.sync !== undefined;
   }
 
   get busy(): boolean {
@@ -54,14 +98,34 @@ export class OutboundQueue {
   }
 
   push(message: TableMessage): void {
-    this.live.push(message);
-    const overflow = this.depth - this.options.maxMessages;
-    if (overflow > 0) {
-      this.head += overflow;
-      this.options.onOverflow(overflow);
+    const source = sourceOf(message);
+    let lane = this.lanes.get(source);
+    if (!lane) {
+      lane = new Lane();
+      this.lanes.set(source, lane);
     }
-    this.compact();
+    if (lane.length === 0) this.turns.push(source);
+    lane.push(message);
+    this.liveCount += 1;
+    let overflow = 0;
+    while (this.depth > this.options.maxMessages && this.dropOldestOfLongest()) overflow += 1;
+    if (overflow > 0) this.options.onOverflow(overflow);
     this.pump();
+  }
+
+  /** Overflow: the source with most messages waiting loses its oldest. */
+  private dropOldestOfLongest(): boolean {
+    let longest: [string, Lane] | undefined;
+    for (const entry of this.lanes) if (!longest || entry[1].length > longest[1].length) longest = entry;
+    if (!longest || longest[1].length === 0) return false;
+    const [source, lane] = longest;
+    lane.shift();
+    this.liveCount -= 1;
+    if (lane.length === 0) {
+      this.lanes.delete(source);
+      this.turns = this.turns.filter((s) => s !== source);
+    }
+    return true;
   }
 
   /** Starts a full table sync, replacing one in progress. */
@@ -79,9 +143,11 @@ export class OutboundQueue {
     this.pump();
   }
 
+  /** Forgets every waiting message and the sync (the memory is released). */
   clear(): void {
-    this.live = [];
-    this.head = 0;
+    this.lanes = new Map();
+    this.turns = [];
+    this.liveCount = 0;
     this.retries.length = 0;
     this.sync = undefined;
   }
@@ -167,18 +233,14 @@ export class OutboundQueue {
   }
 
   private limit(): number {
-    const live = this.live.length - this.head + this.retries.length;
+    const live = this.depth;
     return this.sync && live === 0 ? Math.max(this.options.maxInFlight, this.options.maxSyncInFlight ?? 0) : this.options.maxInFlight;
   }
 
   private next(): TableMessage | undefined {
     if (this.retries.length > 0) return this.retries.shift();
-    if (this.head < this.live.length) {
-      const message = this.live[this.head];
-      this.head += 1;
-      this.compact();
-      return message;
-    }
+    const live = this.nextLive();
+    if (live) return live;
     if (this.sync) {
       const step = this.sync.next();
       if (!step.done) return step.value;
@@ -207,10 +269,18 @@ export class OutboundQueue {
     this.pump();
   }
 
-  private compact(): void {
-    if (this.head > 1024 && this.head * 2 > this.live.length) {
-      this.live = this.live.slice(this.head);
-      this.head = 0;
+  /** The next live message: the first of the source whose turn it is; that source goes to the back of the turns. */
+  private nextLive(): TableMessage | undefined {
+    while (this.turns.length > 0) {
+      const source = this.turns.shift() as string;
+      const lane = this.lanes.get(source);
+      const message = lane?.shift();
+      if (!lane || !message) continue;
+      this.liveCount -= 1;
+      if (lane.length > 0) this.turns.push(source);
+      else this.lanes.delete(source);
+      return message;
     }
+    return undefined;
   }
 }

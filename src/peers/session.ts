@@ -17,6 +17,7 @@ import { backoffDelay } from './backoff.js';
 import { DeliveryHealth } from './delivery.js';
 import { OutboundQueue, type SendOutcome } from './queue.js';
 import { TokenBucket } from './rate-limit.js';
+import { LogLimiter } from '../observability/log-limiter.js';
 import type { PeerDefinition, PeerView, SessionStatus } from './registry.js';
 import type { PeerTransport, PostResult } from './transport.js';
 
@@ -72,6 +73,9 @@ export class PeerSession {
   private lastInboundSequence = -1;
   private attempts = 0;
   private resyncNeeded = false;
+  /** Overflow and drop lines: at most one of each per 10 s, with the counts held back. */
+  private readonly logLimit = new LogLimiter(10_000);
+  private overflowDropped = 0;
   private connecting = false;
   private stopped = false;
   private reconnectTimer: NodeJS.Timeout | undefined;
@@ -98,7 +102,10 @@ export class PeerSession {
       retryDelayMs: (attempt) => backoffDelay(attempt, 500, 30_000),
       onOverflow: (dropped) => {
         this.resyncNeeded = true;
-        this.deps.logger.warn({ peer: this.peer.peer_id, dropped, max: p.queue_max_messages }, 'peer queue overflow: oldest messages dropped, full sync follows');
+        this.overflowDropped += dropped;
+        if (!this.logLimit.take('overflow')) return;
+        this.deps.logger.warn({ peer: this.peer.peer_id, dropped: this.overflowDropped, max: p.queue_max_messages }, 'peer queue overflow: oldest messages dropped, full sync follows');
+        this.overflowDropped = 0;
       },
       onDropped: (message, reason) => this.refused(message, reason),
       onIdle: () => {
@@ -313,6 +320,7 @@ export class PeerSession {
 
   /** A POST did not reach the peer: counts towards `failing`, and while failing a heartbeat probes with backoff. */
   private deliveryFailed(reason: string, immediately = false): void {
+    this.deps.metrics.countError('delivery_failed');
     if (this.delivery.failed(reason, immediately)) this.deps.onSessionChange?.(this.id, 'delivery_failing', reason);
     if (this.delivery.state === 'failing') this.scheduleProbe();
   }
@@ -333,7 +341,8 @@ export class PeerSession {
     this.refusedCount += 1;
     this.lastRefused = { message_id: message.message_id, reason, at: this.deps.now().toISOString() };
     this.deps.metrics.messagesRefused.inc({ peer: this.id });
-    this.deps.logger.warn({ peer: this.id, message_id: message.message_id, message_type: message.message_type, reason }, 'message refused by peer: dropped');
+    const line = this.logLimit.take('refused');
+    if (line) this.deps.logger.warn({ peer: this.id, message_id: message.message_id, message_type: message.message_type, reason, suppressed: line.suppressed }, 'message refused by peer: dropped');
   }
 
   /** SYNC_REQUEST (1.1) or, with a peer without it, a new HELLO: either way the peer sends us its full table. */
@@ -389,11 +398,19 @@ export class PeerSession {
     this.deps.logger.warn({ peer: this.id, reason }, 'peer session lost');
     this.deps.audit.peerEvent({ peer: this.id, event: 'lost', reason });
     this.deps.onSessionChange?.(this.id, 'lost', reason);
+    // The full sync of the next establishment carries every record: what waited is released now,
+    // so that a hung peer does not keep a full queue in memory.
+    this.queue.clear();
     this.scheduleReconnect();
   }
 
   /** A full table sync (section 7); live messages already queued stay queued. */
   private startSync(options: SyncOptions = {}): void {
+    // At most one full sync in progress: another asked for meanwhile (a HELLO storm) runs once, after it.
+    if (this.queue.syncing) {
+      this.resyncNeeded = true;
+      return;
+    }
     this.resyncNeeded = false;
     this.queue.startSync(syncMessages(this.deps.store, this.neighbour(), options));
   }

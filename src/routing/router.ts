@@ -131,17 +131,37 @@ export class Router {
     return originOf(heldRecordFor(this.options.store, message));
   }
 
-  /** Local ingest: "received from self, hop 0", signed by this node (section 10). */
+  /**
+   * Local ingest: "received from self, hop 0", signed by this node (section 10). The
+   * message is marked seen and queued to peers only once its write has committed
+   * (`propagatedTo` names the peers it goes to then); a refused write leaves no trace.
+   */
   originate<T extends TableMessageType>(type: T, payload: PayloadByType[T], options: OriginateOptions = {}): Origination<T> {
     const guard = this.options.guard;
     const unsigned = this.envelope(type, payload) as TableMessage;
     const envelope = (guard ? guard.sign(unsigned) : unsigned) as Envelope<T>;
-    const check = guard?.ownCheck(envelope as TableMessage, this.originFor(envelope as TableMessage), options.forced ?? false);
-    this.seen.add(envelope.message_id);
-    const outcome = applyToTable(this.options.store, envelope as TableMessage, { received_from: this.nodeId, received_at: this.now().toISOString() }, check);
-    const propagatedTo = changed(outcome) ? this.forward(envelope as TableMessage, undefined) : [];
-    if (changed(outcome)) this.expireIfPassed(envelope as TableMessage);
+    const message = envelope as TableMessage;
+    const check = guard?.ownCheck(message, this.originFor(message), options.forced ?? false);
+    const outcome = applyToTable(this.options.store, message, { received_from: this.nodeId, received_at: this.now().toISOString() }, check);
+    const propagatedTo = changed(outcome) ? this.forward(message, undefined) : [];
+    if (changed(outcome)) this.expireIfPassed(message);
+    this.afterCommit(() => this.seen.add(envelope.message_id), message);
+    const fields = { message_id: envelope.message_id, message_type: type, peer: this.nodeId, decision: changed(outcome) ? 'accepted' : outcome, reason: changed(outcome) ? 'originated here' : `table ${outcome}` };
+    if (changed(outcome)) this.log.debug({ ...fields, forwarded_to: propagatedTo }, 'routing decision');
+    else this.log.info(fields, 'routing decision');
     return { envelope, outcome, propagatedTo };
+  }
+
+  /**
+   * Runs `effects` (marking seen, queueing to peers) once every write made so far has
+   * committed; if that commit fails, they never run, so that a refused write is neither
+   * remembered as seen nor forwarded. The store has undone the writes itself.
+   */
+  private afterCommit(effects: () => void, logged?: TableMessage): void {
+    this.options.store.durable().then(effects, (err: unknown) => {
+      if (!logged) return;
+      this.log.info({ message_id: logged.message_id, message_type: logged.message_type, decision: 'not_committed', reason: (err as Error).message }, 'routing decision');
+    });
   }
 
   /** A table message from neighbour `from`, already authenticated and validated (section 6, rules 3–7). */
@@ -169,7 +189,7 @@ export class Router {
     // duplicate; one the table no longer holds (filtered before, lost, restored from an old
     // backup) goes through the merge again, which is idempotent (route refresh relies on it).
     const seenBefore = this.seen.has(message.message_id);
-    if (seenBefore && holdsMessage(this.options.store, message)) return { status: 'duplicate', reason: 'message_id seen before' };
+    if (holdsMessage(this.options.store, message)) return { status: 'duplicate', reason: seenBefore ? 'message_id seen before' : 'the table holds this message' };
     if (message.hop_count > this.options.maxHopCount) {
       return { status: 'refused', reason: `hop_count ${message.hop_count} exceeds max_hop_count ${this.options.maxHopCount}` };
     }
@@ -179,10 +199,10 @@ export class Router {
     const loop = message.source_node_id === this.nodeId || (message.path ?? []).includes(this.nodeId);
     const imported = checkPolicy('accept', from.policies, message, this.options.store);
     if (!imported.pass) return { status: 'filtered', reason: imported.reason };
-    this.seen.add(message.message_id);
     // The table keeps each record as this node sends it on: one hop more, one ttl less, itself on the path.
     const held = forwardedCopy(message, this.nodeId);
     const outcome = applyToTable(this.options.store, held, { received_from: from.peer_id, received_at: this.now().toISOString() }, check);
+    this.afterCommit(() => this.seen.add(message.message_id), message);
     if (!changed(outcome)) return seenBefore ? { status: 'duplicate', reason: 'message_id seen before' } : { status: 'accepted', outcome, forwardedTo: [], reason: 'table unchanged' };
     this.expireIfPassed(held);
     if (loop) return { status: 'accepted', outcome, forwardedTo: [], reason: 'came back round a loop: applied, not forwarded' };
@@ -225,8 +245,8 @@ export class Router {
     const expiresAt = utcMillis(cdm.tca) + this.tcaGraceMs;
     if (!(expiresAt < this.now().getTime())) return false;
     const withdrawal = this.envelope('CDM_WITHDRAW', { cdm_id: cdm.cdm_id, reason: 'TCA_PASSED', effective_time: new Date(expiresAt).toISOString() });
-    this.seen.add(withdrawal.message_id);
     const outcome = applyToTable(this.options.store, withdrawal as TableMessage, { received_from: this.nodeId, received_at: this.now().toISOString() }, TCA_EXPIRY_CHECK);
+    this.afterCommit(() => this.seen.add(withdrawal.message_id));
     if (changed(outcome)) this.log.info({ cdm_id: cdm.cdm_id, tca: cdm.tca }, 'cdm withdrawn: TCA passed');
     return changed(outcome);
   }
@@ -235,7 +255,8 @@ export class Router {
    * Rule 6: `message` is the copy as this node sends it (for a received message, ttl is
    * already one less, so it goes on only while ttl > 0), to every connected peer but the
    * sender, the originator and those on the path, each through its export policy and
-   * Adj-RIB-Out (`checkExport`); every peer it is queued for is marked as holding the record.
+   * Adj-RIB-Out (`checkExport`); every peer it goes to is marked as holding the record (in
+   * the same transaction) and gets it in its queue once that transaction has committed.
    */
   private forward(message: TableMessage, receivedFrom: string | undefined): string[] {
     if (message.ttl <= 0) return [];
@@ -249,8 +270,12 @@ export class Router {
         continue;
       }
       this.options.store.markSent(peer.peer_id, recordKey(message));
-      this.neighbours.enqueue(peer.peer_id, message);
       targets.push(peer.peer_id);
+    }
+    if (targets.length > 0) {
+      this.afterCommit(() => {
+        for (const peerId of targets) this.neighbours.enqueue(peerId, message);
+      });
     }
     return targets;
   }

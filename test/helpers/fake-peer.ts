@@ -15,6 +15,8 @@ export interface FakePeerOptions {
   features?: string[];
   /** An answer other than `accepted` for some messages: the status and error code to answer with. */
   refuse?: (message: Received) => { status: number; code: string } | undefined;
+  /** Answers messages other than HELLO after this long (a slow peer). */
+  answerDelayMs?: number;
 }
 
 /**
@@ -36,17 +38,24 @@ export class FakePeer {
       req.on('end', () => {
         const parsed = JSON.parse(body) as Received | { batch: Received[] };
         let answer: { status: number; body: unknown };
+        let first: Received | undefined;
         if ('batch' in parsed) {
           this.posts.push(parsed.batch.length);
           this.received.push(...parsed.batch);
+          first = parsed.batch[0];
           answer = { status: 200, body: { results: parsed.batch.map((m) => this.answer(m).body) } };
         } else {
           this.posts.push(1);
           this.received.push(parsed);
+          first = parsed;
           answer = this.answer(parsed);
         }
-        res.writeHead(answer.status, { 'content-type': 'application/json' });
-        res.end(JSON.stringify(answer.body));
+        const reply = () => {
+          res.writeHead(answer.status, { 'content-type': 'application/json' });
+          res.end(JSON.stringify(answer.body));
+        };
+        if (this.options.answerDelayMs && first?.message_type !== 'HELLO') setTimeout(reply, this.options.answerDelayMs);
+        else reply();
       });
     });
     await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));

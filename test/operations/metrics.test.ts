@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { parse } from 'yaml';
 import { sampleCdm } from '../helpers/fixtures.js';
-import { link, startNetworkNodes, stopAll, waitFor } from '../helpers/network.js';
+import { PEERING_SECRET, link, startNetworkNodes, stopAll, waitFor } from '../helpers/network.js';
 import { READ_TOKEN, WRITE_TOKEN, http, startTestNode, type TestNode } from '../helpers/node.js';
 
 let a: TestNode;
@@ -45,9 +45,20 @@ describe('GET /metrics', () => {
     expect(text).toContain('nodejs_eventloop_lag_seconds');
   });
 
-  it('counts errors by code and gives the error rate', async () => {
+  it('counts errors by code, one spelling each; clients\' 4xx are not in the error rate', async () => {
     const text = await metricsText(a, READ_TOKEN);
     expect(value(text, 'spacecomms_errors_total{code="validation_failed"}')).toBe(1);
+    expect(value(text, 'spacecomms_error_rate')).toBe(0);
+    const codes = [...text.matchAll(/^spacecomms_errors_total\{code="([^"]+)"\}/gm)].map((m) => m[1] as string);
+    for (const code of codes) expect(code).toMatch(/^[a-z_]+$/);
+  });
+
+  it('puts protocol errors of the node\'s own peer endpoint in the error rate', async () => {
+    const res = await http(a.url, 'POST', '/spacecomms/v1/messages', { token: PEERING_SECRET, headers: { 'x-spacecomms-node-id': 'mb' }, body: { message_type: 'CDM_ANNOUNCE' } });
+    expect(res.status).toBe(400);
+    const text = await metricsText(a, READ_TOKEN);
+    expect(value(text, 'spacecomms_errors_total{code="invalid_message"}')).toBe(1);
+    expect(value(text, 'spacecomms_errors_total{code="INVALID_MESSAGE"}')).toBeUndefined();
     const rate = value(text, 'spacecomms_error_rate') as number;
     expect(rate).toBeGreaterThan(0);
     expect(rate).toBeLessThan(1);

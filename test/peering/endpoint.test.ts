@@ -136,7 +136,7 @@ describe('rate limit', () => {
       await waitFor('every flooded CDM delivered', () => Array.from({ length: count }, (_, i) => `FLOOD-${i}`).every((id) => holds(limited, id)), 30_000);
       expect(limited.logs.withMsg('rate limit exceeded').some((l) => l.peer === 'flooder')).toBe(true);
       const errors = await limited.node.metrics.errors.get();
-      expect(errors.values.find((v) => v.labels.code === 'RATE_LIMITED')?.value ?? 0).toBeGreaterThan(0);
+      expect(errors.values.find((v) => v.labels.code === 'rate_limited')?.value ?? 0).toBeGreaterThan(0);
     } finally {
       await stopAll([sender, limited]);
     }

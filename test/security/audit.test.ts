@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuditEntry } from '../../src/store/audit.js';
 import { sampleCdm } from '../helpers/fixtures.js';
-import { link, startNetworkNodes, stopAll, waitFor } from '../helpers/network.js';
+import { PEERING_SECRET, link, startNetworkNodes, stopAll, waitFor } from '../helpers/network.js';
 import { ADMIN_TOKEN, READ_TOKEN, WRITE_TOKEN, http, type TestNode } from '../helpers/node.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'spacecomms-audit-'));
@@ -51,11 +51,13 @@ describe('the audit trail', () => {
     expect(decisions).toContain('duplicate');
   });
 
-  it('records refusals with their code, and answers since= and admin-only access', async () => {
+  it('records a peer\'s refused messages with their code, never unauthenticated requests, and answers since= and admin-only access', async () => {
     const since = new Date().toISOString();
     await http(b.url, 'POST', '/spacecomms/v1/messages', { token: 'wrong-token-here', headers: { 'x-spacecomms-node-id': 'aa' }, body: {} });
+    await http(b.url, 'POST', '/spacecomms/v1/messages', { token: PEERING_SECRET, headers: { 'x-spacecomms-node-id': 'aa' }, body: {} });
     const refused = await waitFor('refusal', async () => (await auditOf(b, `since=${since}`)).find((e) => e.decision === 'refused'));
-    expect(refused).toMatchObject({ code: 'UNAUTHORIZED', peer: 'aa', direction: 'in' });
+    expect(refused).toMatchObject({ code: 'INVALID_MESSAGE', peer: 'aa', direction: 'in' });
+    expect((await auditOf(b, `since=${since}`)).some((e) => e.code === 'UNAUTHORIZED')).toBe(false);
     expect((await http(b.url, 'GET', '/audit', { token: READ_TOKEN })).status).toBe(403);
   });
 

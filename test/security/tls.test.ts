@@ -177,7 +177,7 @@ describe('certificate rotation', () => {
       expect(await served()).toBe('node-a');
       writeFileSync(path, yamlFor(certs.nodeB));
       const result = await node.reload();
-      expect(result).toEqual({ ok: true, changes: ['TLS certificates replaced'] });
+      expect(result).toEqual({ ok: true, changes: ['TLS certificates replaced'], not_applied: [] });
       expect(await served()).toBe('node-b');
     } finally {
       await node.stop();

@@ -85,17 +85,21 @@ describe('GroupCommit', () => {
     expect(tx.log).toEqual(['BEGIN', 'BEGIN', 'COMMIT']);
   });
 
-  it('keeps the batch when a write error undid only its statement', async () => {
+  it('undoes the whole batch when a write fails, so that no operation commits half-done', async () => {
     const tx = new FakeTransactions();
     const batch = new GroupCommit(tx);
-    batch.write(() => 1);
+    batch.write(() => tx.log.push('w1'));
+    const waiter = batch.durable();
     expect(() =>
       batch.write(() => {
         throw new Error('constraint failed');
       }),
     ).toThrow('constraint failed');
+    await expect(waiter).rejects.toThrow('constraint failed');
+    expect(tx.log).toEqual(['BEGIN', 'w1', 'ROLLBACK']);
+    batch.write(() => tx.log.push('w2'));
     await batch.durable();
-    expect(tx.log).toEqual(['BEGIN', 'COMMIT']);
+    expect(tx.log).toEqual(['BEGIN', 'w1', 'ROLLBACK', 'BEGIN', 'w2', 'COMMIT']);
   });
 
   it('keeps a batch open a little longer under load, so that later turns share its commit', async () => {

@@ -3,7 +3,7 @@ import { OutboundQueue, type SendOutcome } from '../../src/peers/queue.js';
 import type { TableMessage } from '../../src/routing/table.js';
 import { waitFor } from '../helpers/network.js';
 
-const message = (id: string) => ({ message_id: id }) as TableMessage;
+const message = (id: string, from = 'self') => ({ message_id: id, source_node_id: from, path: [from] }) as TableMessage;
 
 interface Harness {
   queue: OutboundQueue;
@@ -109,6 +109,45 @@ describe('the outbound queue', () => {
     h.queue.pump();
     await waitFor('all sent', () => h.sent.length === 6);
     expect(h.sent[0]).toBe('live');
+    expect(h.queue.busy).toBe(false);
+  });
+
+  it('takes the sources in turn, so that a flooding neighbour does not hold back the others', async () => {
+    const h = harness({ inFlight: 1, max: 10_000 });
+    h.connected = false;
+    for (let i = 0; i < 500; i++) h.queue.push(message(`flood-${i}`, 'flooder'));
+    h.queue.push(message('other-1', 'quiet'));
+    h.queue.push(message('mine-1', 'self'));
+    h.connected = true;
+    h.queue.pump();
+    await waitFor('the quiet ones sent', () => h.sent.includes('other-1') && h.sent.includes('mine-1'));
+    expect(h.sent.indexOf('other-1')).toBeLessThan(3);
+    expect(h.sent.indexOf('mine-1')).toBeLessThan(3);
+    await waitFor('all sent', () => h.sent.length === 502);
+  });
+
+  it('on overflow drops the oldest of the source with most waiting', () => {
+    const h = harness({ max: 10 });
+    h.connected = false;
+    h.queue.push(message('quiet-1', 'quiet'));
+    for (let i = 0; i < 20; i++) h.queue.push(message(`flood-${i}`, 'flooder'));
+    expect(h.queue.depth).toBe(10);
+    expect(h.overflowed.reduce((a, b) => a + b, 0)).toBe(11);
+    h.connected = true;
+    h.queue.pump();
+    return waitFor('sent', () => h.sent.length === 10).then(() => {
+      expect(h.sent).toContain('quiet-1');
+      expect(h.sent).toContain('flood-19');
+      expect(h.sent).not.toContain('flood-0');
+    });
+  });
+
+  it('releases every waiting message on clear()', () => {
+    const h = harness({ max: 100 });
+    h.connected = false;
+    for (let i = 0; i < 50; i++) h.queue.push(message(`m${i}`, i % 2 ? 'a' : 'b'));
+    h.queue.clear();
+    expect(h.queue.depth).toBe(0);
     expect(h.queue.busy).toBe(false);
   });
 });

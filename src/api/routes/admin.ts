@@ -28,6 +28,7 @@ export function registerAdminRoutes(app: FastifyInstance, ctx: ApiContext): void
   app.post('/admin/reload', { config: { permission: 'admin' } }, async (_request, reply) => {
     const result = await ctx.reload();
     if (!result.ok) throw new ApiError('validation_failed', 'The new configuration was refused; the running one stays', undefined, { problems: result.errors });
-    return reply.send({ status: 'reloaded', changes: result.changes });
+    // Restart-only keys that changed are named, so that the operator knows they are not in force yet.
+    return reply.send({ status: 'reloaded', changes: result.changes, not_applied: result.not_applied ?? [] });
   });
 }

@@ -39,6 +39,7 @@ type Row = { kind: 'entry'; entry: AuditEntry } | { kind: 'event'; event: PeerEv
  */
 export class SqliteAuditStore implements AuditStore {
   private waiting: Row[] = [];
+  private lost = 0;
   private timer: NodeJS.Timeout | undefined;
   private readonly insert;
   private readonly insertEvent;
@@ -68,12 +69,22 @@ export class SqliteAuditStore implements AuditStore {
     if (this.waiting.length === 0) return;
     const rows = this.waiting;
     this.waiting = [];
-    this.batch.write(() => {
-      for (const row of rows) {
-        if (row.kind === 'entry') this.insert.run(timestampKey(row.entry.time), row.entry.peer, row.entry.message_id, JSON.stringify(row.entry));
-        else this.insertEvent.run(timestampKey(row.event.time), row.event.peer, JSON.stringify(row.event));
-      }
-    });
+    try {
+      this.batch.write(() => {
+        for (const row of rows) {
+          if (row.kind === 'entry') this.insert.run(timestampKey(row.entry.time), row.entry.peer, row.entry.message_id, JSON.stringify(row.entry));
+          else this.insertEvent.run(timestampKey(row.event.time), row.event.peer, JSON.stringify(row.event));
+        }
+      });
+    } catch {
+      // The batch failed (disk full, I/O) and reports it to its writers; an audit row is never a reason to fail the protocol.
+      this.lost += rows.length;
+    }
+  }
+
+  /** Audit rows that could not be written (their batch failed). */
+  get lostRows(): number {
+    return this.lost;
   }
 
   private enqueue(row: Row): void {

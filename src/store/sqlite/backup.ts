@@ -1,3 +1,4 @@
+import { chmodSync, closeSync, openSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { SqliteStoreOpenError, toError } from './errors.js';
 import { checkHeader, databaseFile } from './open.js';
@@ -25,7 +26,10 @@ export async function backupSqliteStore(sourceDir: string, outFile: string): Pro
     throw new SqliteStoreOpenError('open_failed', `Cannot open ${source} for backup: ${toError(error).message}`, { cause: error });
   }
   try {
+    // The copy holds what the store holds (peer tokens, the audit trail): created private (0600) before a page is written.
+    closeSync(openSync(outFile, 'wx', 0o600));
     const result = await db.backup(outFile, { progress: restartAware() });
+    chmodSync(outFile, 0o600);
     return { pages: result.totalPages };
   } finally {
     db.close();

@@ -9,11 +9,23 @@ import { Worker } from 'node:worker_threads';
  */
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
+const { statSync } = require('node:fs');
 const Database = require(workerData.driver);
 const db = new Database(workerData.file, { timeout: 1000 });
+const walSize = () => {
+  try {
+    return statSync(workerData.file + '-wal').size;
+  } catch {
+    return 0;
+  }
+};
 const checkpoint = () => {
   try {
     db.pragma('wal_checkpoint(PASSIVE)');
+    // Under sustained writes the log never finds a moment with every frame copied back, so it
+    // never restarts and grows without end; past its limit, a TRUNCATE checkpoint waits for
+    // the writer's current batch, copies the rest and empties the file.
+    if (walSize() > workerData.walLimitBytes) db.pragma('wal_checkpoint(TRUNCATE)');
   } catch (error) {
     parentPort.postMessage({ error: String((error && error.message) || error) });
   }
@@ -29,7 +41,7 @@ parentPort.on('message', (message) => {
 `;
 
 /**
- * Keeps WAL checkpoints off the event loop. SQLite's automatic checkpoint runs inside a
+ * Keeps WAL checkpoints off the event loop, and the log bounded. SQLite's automatic checkpoint runs inside a
  * COMMIT on the writing connection, stalling every request for milliseconds each time
  * the log passes 1000 pages; here a worker thread does it instead. If the worker stops
  * unexpectedly, `onFailure` lets the writer fall back to automatic checkpoints.
@@ -38,9 +50,14 @@ export class Checkpointer {
   private readonly worker: Worker;
   private stopped = false;
 
-  constructor(file: string, onFailure: (reason: string) => void, intervalMs = 250) {
+  /**
+   * `intervalMs`: how often the log is copied back (ms); `walLimitBytes`: past this size the
+   * log file is truncated by a checkpoint that briefly holds the write lock.
+   */
+  constructor(file: string, onFailure: (reason: string) => void, options: { intervalMs?: number; walLimitBytes?: number } = {}) {
     const driver = createRequire(import.meta.url).resolve('better-sqlite3');
-    this.worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { file, driver, intervalMs } });
+    const workerData = { file, driver, intervalMs: options.intervalMs ?? 250, walLimitBytes: options.walLimitBytes ?? 64 * 1024 * 1024 };
+    this.worker = new Worker(WORKER_SOURCE, { eval: true, workerData });
     this.worker.unref();
     this.worker.on('message', (message: { error?: string }) => {
       if (message.error) onFailure(`checkpoint failed: ${message.error}`);

@@ -54,14 +54,19 @@ export class GroupCommit {
     this.now = options.now ?? (() => performance.now());
   }
 
-  /** Runs one write inside the open batch, opening a batch first if none is. */
+  /**
+   * Runs one write inside the open batch, opening a batch first if none is. A write that
+   * fails undoes the whole batch and fails every waiter: an operation of several writes
+   * (a record and its Adj-RIB-Out marks) must not commit half-done, and SQLite itself
+   * rolls the whole transaction back on some errors (disk full, I/O).
+   */
   write<T>(apply: () => T): T {
     if (!this.batchOpen) this.open();
     try {
       return apply();
     } catch (error) {
-      // Most statement errors undo only the statement; some (disk full, I/O) undo the whole batch.
-      if (!this.tx.inTransaction()) this.abandon(toError(error));
+      this.rollbackQuietly();
+      this.abandon(toError(error));
       throw error;
     }
   }

@@ -17,6 +17,14 @@ export interface SqliteStoreOptions {
    * filter's index and sorted; above it, the sort index is walked (default `CANDIDATE_MAX`).
    */
   candidateMax?: number;
+  /**
+   * The write-ahead log is truncated by a blocking checkpoint whenever it has grown past
+   * this size (bytes; default 64 MiB); passive checkpoints cannot restart a log that
+   * writes never leave idle.
+   */
+  walLimitBytes?: number;
+  /** How often the checkpoint worker copies the log into the database (ms, default 250). */
+  checkpointIntervalMs?: number;
 }
 
 const SQLITE_MAGIC = 'SQLite format 3\0';
@@ -32,15 +40,36 @@ export function openSqliteStore(dir: string, options: SqliteStoreOptions = {}): 
   ensureDirectory(dir);
   const file = databaseFile(dir);
   checkHeader(file);
+  ownerOnly(file);
   const db = connect(file, options.busyTimeoutMs ?? 5000);
   try {
     verifyReadable(db, file);
     configureDurability(db, file);
     migrate(db, file, options.now ?? (() => new Date()));
-    return new SqliteStore(db, file, options.candidateMax);
+    return new SqliteStore(db, file, options.candidateMax, { walLimitBytes: options.walLimitBytes, checkpointIntervalMs: options.checkpointIntervalMs });
   } catch (error) {
     db.close();
     throw asOpenError(error, file);
+  }
+}
+
+/**
+ * The database holds peer tokens and the audit trail: it is created, and kept, readable by
+ * the node's user only (mode 0600). SQLite creates its `-wal` and `-shm` files with the
+ * database file's mode; existing ones are set to 0600 too.
+ */
+export function ownerOnly(file: string): void {
+  try {
+    fs.closeSync(fs.openSync(file, 'a', 0o600));
+  } catch (error) {
+    throw new SqliteStoreOpenError('open_failed', `Cannot create ${file}: ${toError(error).message}`, { cause: error });
+  }
+  for (const path of [file, `${file}-wal`, `${file}-shm`]) {
+    try {
+      fs.chmodSync(path, 0o600);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw new SqliteStoreOpenError('open_failed', `Cannot make ${path} private (mode 0600): ${toError(error).message}`, { cause: error });
+    }
   }
 }
 
@@ -129,6 +158,8 @@ function configureDurability(db: Database.Database, file: string): void {
     throw new SqliteStoreOpenError('not_wal', `${file}: SQLite refused write-ahead logging (journal mode is ${String(mode)})`);
   }
   db.pragma('synchronous = NORMAL');
+  // Deleted content (a removed peer's token, purged records) is overwritten, not left in free pages.
+  db.pragma('secure_delete = ON');
   db.pragma('trusted_schema = OFF');
   // Up to 64 MiB of page cache, allocated as used: ten indexes on random keys make a small cache thrash.
   db.pragma('cache_size = -65536');

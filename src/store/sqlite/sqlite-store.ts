@@ -14,6 +14,9 @@ import { StatementCache, prepareStatements, type Statements } from './statements
 
 const ITERATION_CHUNK = 500;
 
+/** The write-ahead log's size limit (bytes) unless the store is opened with another. */
+export const DEFAULT_WAL_LIMIT_BYTES = 64 * 1024 * 1024;
+
 /** Equality conditions on trusted column names, values bound as parameters. */
 class Filter {
   readonly clauses: string[] = [];
@@ -50,6 +53,7 @@ export class SqliteStore implements Store {
     private readonly db: Database,
     readonly file: string,
     private readonly candidateMax = CANDIDATE_MAX,
+    wal: { walLimitBytes?: number | undefined; checkpointIntervalMs?: number | undefined } = {},
   ) {
     this.statements = prepareStatements(db);
     this.walSync = new WalSync(`${file}-wal`);
@@ -65,12 +69,18 @@ export class SqliteStore implements Store {
     this.audit = new SqliteAuditStore(db, this.batch);
     this.changes = new SqliteChangeLog(db, this.batch);
     this.subscriptions = new SqliteSubscriptionStore(db, this.batch);
-    // Checkpoints happen in a worker thread; the log file shrinks back to 64 MiB after each reset.
-    db.pragma('journal_size_limit = 67108864');
+    // Checkpoints happen in a worker thread; the log file shrinks back to its limit after each reset,
+    // and the worker truncates it when sustained writes keep it from resetting.
+    const walLimitBytes = wal.walLimitBytes ?? DEFAULT_WAL_LIMIT_BYTES;
+    db.pragma(`journal_size_limit = ${Math.floor(walLimitBytes)}`);
     db.pragma('wal_autocheckpoint = 0');
-    this.checkpointer = new Checkpointer(file, () => {
-      if (!this.closed) db.pragma('wal_autocheckpoint = 1000');
-    });
+    this.checkpointer = new Checkpointer(
+      file,
+      () => {
+        if (!this.closed) db.pragma('wal_autocheckpoint = 1000');
+      },
+      { intervalMs: wal.checkpointIntervalMs ?? 250, walLimitBytes },
+    );
   }
 
   getCdm(id: string): CdmRecord | undefined {
