@@ -11,6 +11,7 @@ import { loadConfig } from './config/load.js';
 import type { Config } from './config/schema.js';
 import { mergeReload } from './node-reload.js';
 import { NodeTrust, TrustSetupError } from './node-trust.js';
+import { SecretBox } from './trust/secret-box.js';
 import { createLogger, type Logger } from './observability/logger.js';
 import { Metrics } from './observability/metrics.js';
 import { AuditTrail } from './peers/audit-trail.js';
@@ -117,8 +118,11 @@ export class SpaceCommsNode {
     this.notify.registerMetrics(this.metrics.registry);
     this.audit = new AuditTrail(this.store.audit, () => this.config.audit);
     const skipped = (peerId: string, problem: string) =>
-      this.logger.error({ peer: peerId, error: problem }, 'stored peer skipped: its address cannot be used; add it again with POST /peers and a valid address');
-    this.peers = new PeerManager(new PeerRegistry(config.peers, this.store, this.now, skipped), {
+      this.logger.error({ peer: peerId, error: problem }, 'stored peer skipped: add it again with POST /peers');
+    // Tokens of peers added through the API are sealed with a key derived from the node's signing key.
+    const sealing = new SecretBox(this.trust.key.deriveKey('peer tokens at rest v1'));
+    const secrets = { seal: (t: string) => sealing.seal(t), open: (t: string) => sealing.open(t), isSealed: (t: string) => SecretBox.isSealed(t) };
+    this.peers = new PeerManager(new PeerRegistry(config.peers, this.store, this.now, skipped, secrets), {
       nodeId: config.node.id,
       audit: this.audit,
       nodeName: () => this.config.node.name ?? this.config.node.id,

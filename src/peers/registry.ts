@@ -68,6 +68,8 @@ export class PeerRegistry {
     private readonly now: () => Date = () => new Date(),
     /** Told of a stored peer that is skipped because its address cannot be used. */
     onUnusable: (peerId: string, problem: string) => void = () => {},
+    /** Seals tokens of peers added through the API before they are stored, and opens them at start. */
+    private readonly secrets?: { seal(plain: string): string; open(sealed: string): string; isSealed(text: string): boolean },
   ) {
     for (const entry of configured) this.peers.set(entry.id, fromConfig(entry));
     for (const stored of store.listPeers()) {
@@ -78,7 +80,16 @@ export class PeerRegistry {
         continue;
       }
       const { added_at: _addedAt, ...definition } = stored;
-      this.peers.set(stored.peer_id, { ...definition, origin: 'api' });
+      let token = stored.auth_token;
+      if (token !== undefined && this.secrets?.isSealed(token)) {
+        try {
+          token = this.secrets.open(token);
+        } catch (err) {
+          onUnusable(stored.peer_id, `auth_token ${(err as Error).message}`);
+          continue;
+        }
+      }
+      this.peers.set(stored.peer_id, { ...definition, ...(token !== undefined ? { auth_token: token } : {}), origin: 'api' });
     }
   }
 
@@ -95,7 +106,8 @@ export class PeerRegistry {
     if (this.peers.has(peer.peer_id)) return false;
     const definition: PeerDefinition = { ...peer, origin: 'api' };
     this.peers.set(peer.peer_id, definition);
-    this.store.putPeer({ ...peer, added_at: this.now().toISOString() });
+    const sealed = peer.auth_token !== undefined && this.secrets ? { auth_token: this.secrets.seal(peer.auth_token) } : {};
+    this.store.putPeer({ ...peer, ...sealed, added_at: this.now().toISOString() });
     return true;
   }
 

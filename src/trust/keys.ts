@@ -1,4 +1,4 @@
-import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
+import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, hkdfSync, sign, type KeyObject } from 'node:crypto';
 import { inspect } from 'node:util';
 
 /** A public key as written in configuration and HELLO: base64url (no padding) of the raw 32 bytes. */
@@ -62,6 +62,16 @@ export class SigningKey {
   /** An Ed25519 signature (RFC 8032, 64 bytes) of `data`, by node's crypto (OpenSSL). */
   sign(data: Buffer): Buffer {
     return sign(null, data, this.#privateKey);
+  }
+
+  /**
+   * A 32-byte symmetric key for `purpose`, derived from the private key with HKDF-SHA256
+   * (RFC 5869; input: the PKCS#8 DER of the private key), so that secrets sealed with it
+   * can be opened only by a holder of this node's key.
+   */
+  deriveKey(purpose: string): Buffer {
+    const der = this.#privateKey.export({ format: 'der', type: 'pkcs8' });
+    return Buffer.from(hkdfSync('sha256', der, 'spacecomms', purpose, 32));
   }
 
   /** The private key as PKCS#8 PEM, for writing the key file only. */
