@@ -38,7 +38,10 @@ async function nodeWithPeers(id: string, peers: Record<string, string>, protocol
   const list = Object.entries(peers)
     .map(([peer, url]) => `  - { id: ${peer}, address: "${url}", auth_token: ${PEERING_SECRET} }`)
     .join('\n');
-  const node = await startTestNode(`node: { id: ${id} }\nserver: { port: 0 }\n${AUTH_YAML}${FAST_PROTOCOL.trimEnd()}\n${protocol}peers:\n${list}\n`);
+  // A key given in `protocol` replaces the fast default of the same name.
+  const given = new Set([...protocol.matchAll(/^\s+(\w+):/gm)].map((m) => m[1]));
+  const fast = FAST_PROTOCOL.trimEnd().split('\n').filter((line) => !given.has(/^\s+(\w+):/.exec(line)?.[1] ?? '')).join('\n');
+  const node = await startTestNode(`node: { id: ${id} }\nserver: { port: 0 }\n${AUTH_YAML}${fast}\n${protocol}peers:\n${list}\n`);
   cleanups.push(() => node.stop());
   await waitFor('every peer connected', () => Object.keys(peers).every((peer) => isConnected(node, peer)));
   return node;
@@ -54,7 +57,7 @@ async function fakePeers(ids: string[], slow: string[] = []): Promise<{ peers: F
 const cdmIdsAt = (peer: FakePeer) => peer.of('CDM_ANNOUNCE').map((m) => (m.payload.cdm as { cdm_id: string }).cdm_id);
 
 describe('one flooding peer', () => {
-  it('does not delay the other peers: their CDMs cross the node within 1 s', async () => {
+  it('does not delay the other peers: their CDMs cross the node in about a second, not behind the flood', async () => {
     // Downstream takes about 40 messages a second (four in flight, 100 ms each): less than the flooder may send, so a backlog builds.
     const { peers, urls } = await fakePeers(['flooder', 'quiet', 'downstream'], ['downstream']);
     const downstream = peers[2] as FakePeer;
@@ -80,7 +83,9 @@ describe('one flooding peer', () => {
         crossings.push(performance.now() - sent);
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
-      expect(Math.max(...crossings), `crossing times ${crossings.map((ms) => Math.round(ms)).join(', ')} ms`).toBeLessThan(1000);
+      // Behind the flood (one queue, first come first served) they took 12-36 s; fair lanes keep them near 1 s.
+      // The bound leaves room for a loaded machine; the figure itself is for the bench, not a unit test.
+      expect(Math.max(...crossings), `crossing times ${crossings.map((ms) => Math.round(ms)).join(', ')} ms`).toBeLessThan(5000);
     } finally {
       flooding = false;
       await Promise.all(lanes);
@@ -131,7 +136,8 @@ describe('a hung peer', () => {
         }),
     );
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    const node = await nodeWithPeers('holder', { hung: url }, '  request_timeout_seconds: 30\n');
+    // The session times out while the 200 CDMs are queued, however slowly this machine takes them.
+    const node = await nodeWithPeers('holder', { hung: url }, '  request_timeout_seconds: 30\n  session_timeout_seconds: 10\n');
     for (let i = 0; i < 200; i++) await http(node.url, 'POST', '/cdm', { token: WRITE_TOKEN, body: sampleCdm({ cdm_id: `HUNG-${i}` }) });
     expect(node.node.peers.queueDepth()).toBeGreaterThan(100);
     await waitFor('session lost', () => node.logs.withMsg('peer session lost').length > 0, 20_000);
