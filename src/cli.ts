@@ -2,6 +2,7 @@
 import { Command } from 'commander';
 import { cdmCommand, eventsCommand, healthCommand, peerCommand } from './cli/commands.js';
 import { pcCommand } from './cli/pc.js';
+import { watchCommand } from './cli/watch.js';
 import { VERSION } from './version.js';
 
 const program = new Command('spacecomms')
@@ -37,6 +38,7 @@ program.addCommand(peerCommand());
 program.addCommand(healthCommand());
 program.addCommand(pcCommand());
 program.addCommand(eventsCommand());
+program.addCommand(watchCommand());
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   const message = err instanceof Error ? err.message : String(err);

@@ -18,6 +18,7 @@ import { PeerRegistry, type PeerDefinition } from './peers/registry.js';
 import { PeerTransport } from './peers/transport.js';
 import { runLifecycle } from './routing/lifecycle.js';
 import type { EventIndex } from './events/index.js';
+import { Notifier, recordPeerChange, recordingChanges } from './notify/index.js';
 import { Router } from './routing/router.js';
 import { MemoryStore } from './store/memory.js';
 import { openSqliteStore } from './store/sqlite/index.js';
@@ -52,6 +53,8 @@ export class SpaceCommsNode {
   readonly metrics: Metrics;
   readonly router: Router;
   readonly peers: PeerManager;
+  /** The change log's readers: live stream and webhooks. */
+  readonly notify: Notifier;
   private readonly inbound: InboundHandler;
   private readonly audit: AuditTrail;
   private server: FastifyInstance | undefined;
@@ -80,8 +83,10 @@ export class SpaceCommsNode {
     this.tls = tls.material;
     // Every CDM stored carries the node's own Pc and is filed in its conjunction event.
     const assessed = assessingStore(openStore(config), () => this.config.pc);
-    this.store = assessed.store;
     this.events = assessed.events;
+    // Every CDM and maneuver write appends its changes to the change log in the same transaction.
+    this.notify = new Notifier({ store: assessed.store, config: () => this.config, logger: this.logger, version: VERSION, now: this.now });
+    this.store = recordingChanges(assessed.store, this.events, this.notify.recorderOptions());
     this.router = new Router({
       nodeId: config.node.id,
       maxHopCount: config.protocol.max_hop_count,
@@ -97,6 +102,7 @@ export class SpaceCommsNode {
       cdmsActive: () => this.store.countActiveCdms(),
       objectsTracked: () => this.store.countActiveObjects(),
     });
+    this.notify.registerMetrics(this.metrics.registry);
     this.audit = new AuditTrail(this.store.audit, () => this.config.audit);
     const skipped = (peerId: string, problem: string) =>
       this.logger.error({ peer: peerId, error: problem }, 'stored peer skipped: its address cannot be used; add it again with POST /peers and a valid address');
@@ -110,6 +116,7 @@ export class SpaceCommsNode {
       metrics: this.metrics,
       now: this.now,
       transport: (peer, token) => this.transportFor(peer, token),
+      onSessionChange: (peerId, status, reason) => recordPeerChange(this.store, this.notify.recorderOptions(), peerId, status, reason),
     });
     this.router.setNeighbours(this.peers);
     this.inbound = new InboundHandler({
@@ -158,6 +165,7 @@ export class SpaceCommsNode {
         config: () => this.config,
         store: this.store,
         events: this.events,
+        notify: this.notify,
         router: this.router,
         peers: this.peers,
         protocol: this.inbound,
@@ -182,6 +190,7 @@ export class SpaceCommsNode {
     const url = this.url();
     this.logger.info({ url, version: VERSION, storage: this.store.kind, peers: this.peers.definitions().length }, 'node started');
     this.peers.start();
+    this.notify.start();
     await this.runMaintenance();
     this.maintenanceTimer = setInterval(() => void this.runMaintenance(), this.config.storage.cleanup.interval_minutes * 60_000);
     return url;
@@ -283,6 +292,8 @@ export class SpaceCommsNode {
     this.stopping ??= (async () => {
       this.logger.info('node stopping');
       if (this.maintenanceTimer) clearInterval(this.maintenanceTimer);
+      // Streams never end on their own: they are ended first, so that the server can close.
+      await this.notify.stop();
       await this.closeServer();
       const drainMs = this.config.protocol.shutdown_drain_seconds * 1000;
       if (!(await this.peers.drain(drainMs))) this.logger.warn({ queued: this.peers.queueDepth(), waited_ms: drainMs }, 'peer queues not drained before stop');

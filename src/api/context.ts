@@ -2,6 +2,7 @@ import type { Config } from '../config/schema.js';
 import type { EventIndex } from '../events/index.js';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
+import type { Notifier } from '../notify/index.js';
 import type { InboundHandler } from '../peers/inbound.js';
 import type { PeerDirectory } from '../peers/directory.js';
 import type { Router } from '../routing/router.js';
@@ -17,6 +18,8 @@ export interface ApiContext {
   /** Conjunction events of the store's CDMs. */
   events: EventIndex;
   router: Router;
+  /** The change log's readers: live stream and webhook subscriptions. */
+  notify: Notifier;
   peers: PeerDirectory;
   auth: TokenAuthenticator;
   /** The receiving side of the peer protocol; the HTTP layer only carries its answers. */

@@ -11,6 +11,7 @@ import { ApiError, invalid } from './errors.js';
 import { apiErrorFor, clientErrorAnswer, drainOversizedBody, frameworkErrorAnswer, MAX_PARAM_LENGTH } from './framework-errors.js';
 import { registerAdminRoutes } from './routes/admin.js';
 import { registerCdmRoutes } from './routes/cdms.js';
+import { registerChangeRoutes } from './routes/changes.js';
 import { registerEventRoutes } from './routes/events.js';
 import { registerHealthRoutes } from './routes/health.js';
 import { registerManeuverRoutes } from './routes/maneuvers.js';
@@ -118,6 +119,8 @@ export async function buildServer(ctx: ApiContext, options: ServerOptions = {}):
 
   registerHealthRoutes(app, ctx);
   registerCdmRoutes(app, ctx);
+  // Before the events routes: `/events/stream` is a static route, matched ahead of `/events/:id` in any case.
+  registerChangeRoutes(app, ctx);
   registerEventRoutes(app, ctx);
   registerObjectRoutes(app, ctx);
   registerManeuverRoutes(app, ctx);

@@ -149,6 +149,28 @@ export const ConfigSchema = Type.Object(
       /** Given and computed Pc disagree when one exceeds the other by more than this factor. */
       disagreement_factor: Type.Number({ exclusiveMinimum: 1, default: 10, 'x-message': 'must be a number greater than 1' }),
     }),
+    /** Being told: the change log, the live stream (`GET /events/stream`) and webhooks (`/subscriptions`). */
+    subscriptions: Closed({
+      max: Type.Integer({ minimum: 0, default: 100, 'x-message': 'must be a whole number, 0 or more' }),
+      /** How long a change is retried to a receiver before the subscription is marked failed. */
+      retry_max_hours: Type.Number({ ...Hours, default: 24 }),
+      /** The first retry delay; it doubles up to `retry_cap_seconds` (a receiver's Retry-After overrides it). */
+      retry_min_seconds: Type.Number({ exclusiveMinimum: 0, default: 1 }),
+      retry_cap_seconds: Type.Number({ exclusiveMinimum: 0, default: 300 }),
+      /** Time a receiver has to answer one delivery. */
+      request_timeout_seconds: Type.Number({ exclusiveMinimum: 0, default: 10 }),
+      /** Host names webhooks may be sent to (`*.example.com` matches its subdomains); empty: any. */
+      allowed_hosts: Type.Array(Type.String({ pattern: '^(\\*\\.)?[A-Za-z0-9.:\\[\\]_-]+$', 'x-message': 'must be a host name, an address, or *.domain' }), { default: [] }),
+      /** A comment line is sent on every stream this often, so that proxies keep it open. */
+      stream_heartbeat_seconds: Type.Number({ exclusiveMinimum: 0, default: 15 }),
+      /** A stream client's unsent bytes beyond which the node stops reading changes for it. */
+      stream_buffer_bytes: Type.Integer({ minimum: 4096, default: 1024 * 1024 }),
+      /** A stream client whose buffer stays full this long is disconnected. */
+      stream_stall_seconds: Type.Number({ exclusiveMinimum: 0, default: 30 }),
+      /** How long the change log keeps a change (longer while a webhook still needs it, within `log_max_entries`). */
+      log_retention_hours: Type.Number({ ...Hours, default: 168 }),
+      log_max_entries: Type.Integer({ minimum: 100, default: 100_000 }),
+    }),
     alerts: Closed({
       /** Risk levels of conjunction events, by the event's Pc; the highest level reached applies. */
       levels: Type.Array(

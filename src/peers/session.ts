@@ -31,6 +31,8 @@ export interface SessionDeps {
   /** The HTTP side of a peering; `token` is read at every request, so a reloaded token applies at once. */
   transport(peer: PeerDefinition, token: () => string | undefined): PeerTransport;
   now(): Date;
+  /** Told of every session change (for the change log): established, lost, delivery failing or restored. */
+  onSessionChange?(peerId: string, status: 'established' | 'lost' | 'delivery_failing' | 'delivery_restored', reason?: string): void;
 }
 
 /** A strictly increasing heartbeat sequence for the whole process, so that no restart of a session reuses a number. */
@@ -282,6 +284,7 @@ export class PeerSession {
     this.delivery.reset(initiatedBy === 'us' ? 'ok' : 'unverified');
     this.deps.logger.info({ peer: this.id, negotiated_version: version, initiated_by: initiatedBy }, 'peer session established');
     this.deps.audit.peerEvent({ peer: this.id, event: 'established', negotiated_version: version, initiated_by: initiatedBy });
+    this.deps.onSessionChange?.(this.id, 'established');
     this.startTimers();
     if (this.connected) this.caughtUp();
     else void this.heartbeat();
@@ -298,12 +301,13 @@ export class PeerSession {
   /** A POST reached the peer. */
   private delivered(): void {
     const before = this.delivery.succeeded();
+    if (before === 'failing') this.deps.onSessionChange?.(this.id, 'delivery_restored');
     if (before !== 'ok' && this.established) this.caughtUp();
   }
 
   /** A POST did not reach the peer: counts towards `failing`, and while failing a heartbeat probes with backoff. */
   private deliveryFailed(reason: string, immediately = false): void {
-    this.delivery.failed(reason, immediately);
+    if (this.delivery.failed(reason, immediately)) this.deps.onSessionChange?.(this.id, 'delivery_failing', reason);
     if (this.delivery.state === 'failing') this.scheduleProbe();
   }
 
@@ -378,6 +382,7 @@ export class PeerSession {
     this.clearTimer('probeTimer');
     this.deps.logger.warn({ peer: this.id, reason }, 'peer session lost');
     this.deps.audit.peerEvent({ peer: this.id, event: 'lost', reason });
+    this.deps.onSessionChange?.(this.id, 'lost', reason);
     this.scheduleReconnect();
   }
 

@@ -2,6 +2,7 @@ import { compareStrings } from '../model/canonical.js';
 import type { CdmRecord, ManeuverRecord, ObjectRecord } from '../model/records.js';
 import { compareTimestamps } from '../model/time.js';
 import { MemoryAuditStore } from './audit.js';
+import { MemoryChangeLog, MemorySubscriptionStore } from './changes.js';
 import { cdmMatches, compareCdms } from './cdm-query.js';
 import type { CdmQuery, ManeuverQuery, ObjectQuery, Page, Paged, Store, StoredPeer } from './store.js';
 
@@ -17,6 +18,8 @@ function page<T>(items: T[], p: Page): Paged<T> {
 export class MemoryStore implements Store {
   readonly kind = 'memory';
   readonly audit = new MemoryAuditStore();
+  readonly changes = new MemoryChangeLog();
+  readonly subscriptions = new MemorySubscriptionStore();
   private readonly cdms = new Map<string, CdmRecord>();
   private readonly objects = new Map<string, ObjectRecord>();
   private readonly maneuvers = new Map<string, ManeuverRecord>();

@@ -1,6 +1,7 @@
 import type { CdmRecord, ManeuverRecord, ObjectRecord } from '../model/records.js';
 import type { PeerPolicies } from '../protocol/policies.js';
 import type { AuditStore } from './audit.js';
+import type { ChangeLog, SubscriptionStore } from './changes.js';
 
 export const CDM_SORT_FIELDS = ['created_at', 'tca', 'collision_probability', 'miss_distance_m'] as const;
 export type CdmSortField = (typeof CDM_SORT_FIELDS)[number];
@@ -53,6 +54,9 @@ export interface StoredPeer {
 export interface Store {
   readonly kind: 'memory' | 'file';
   readonly audit: AuditStore;
+  /** The ordered change log that the live stream and webhooks read (src/notify). */
+  readonly changes: ChangeLog;
+  readonly subscriptions: SubscriptionStore;
 
   getCdm(id: string): CdmRecord | undefined;
   putCdm(record: CdmRecord): void;

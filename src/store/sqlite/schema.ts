@@ -1,5 +1,6 @@
 import type { Database } from 'better-sqlite3';
 import { AUDIT_TABLES } from './audit-sql.js';
+import { CHANGE_TABLES } from './changes-sql.js';
 import { SqliteStoreOpenError } from './errors.js';
 
 /** One step of the schema history; `sql` runs inside the migration transaction. */
@@ -115,6 +116,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 1, description: 'records, indexes and peers', sql: V1_TABLES },
   { version: 2, description: 'audit trail and peer connection history', sql: AUDIT_TABLES },
   { version: 3, description: 'per-peer Adj-RIB-Out', sql: ADJ_RIB_OUT },
+  { version: 5, description: 'change log and webhook subscriptions', sql: CHANGE_TABLES },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.reduce((max, m) => Math.max(max, m.version), 0);

@@ -4,6 +4,7 @@ import { timestampKey } from '../../model/time.js';
 import type { CdmQuery, ManeuverQuery, ObjectQuery, Page, Paged, Store, StoredPeer } from '../store.js';
 import { CANDIDATE_MAX, chooseCdmAccess, cdmCountSql, cdmPageSql, cdmWithoutFieldCountSql, type SqlText, type SqlValue } from './cdm-sql.js';
 import { SqliteAuditStore } from './audit-sql.js';
+import { SqliteChangeLog, SqliteSubscriptionStore } from './changes-sql.js';
 import { Checkpointer } from './checkpointer.js';
 import { WalSync } from './wal-sync.js';
 import { toError } from './errors.js';
@@ -36,6 +37,8 @@ class Filter {
 export class SqliteStore implements Store {
   readonly kind = 'file';
   readonly audit: SqliteAuditStore;
+  readonly changes: SqliteChangeLog;
+  readonly subscriptions: SqliteSubscriptionStore;
   private readonly statements: Statements;
   private readonly dynamic: StatementCache;
   private readonly batch: GroupCommit;
@@ -60,6 +63,8 @@ export class SqliteStore implements Store {
       sync: () => this.walSync.sync(),
     });
     this.audit = new SqliteAuditStore(db, this.batch);
+    this.changes = new SqliteChangeLog(db, this.batch);
+    this.subscriptions = new SqliteSubscriptionStore(db, this.batch);
     // Checkpoints happen in a worker thread; the log file shrinks back to 64 MiB after each reset.
     db.pragma('journal_size_limit = 67108864');
     db.pragma('wal_autocheckpoint = 0');
