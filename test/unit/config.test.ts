@@ -56,6 +56,19 @@ describe('configuration defaults', () => {
       metrics: { auth: false },
       audit: { enabled: true, retention_hours: 720 },
       pc: { enabled: true, default_hbr_m: 20, disagreement_factor: 10 },
+      subscriptions: {
+        max: 100,
+        retry_max_hours: 24,
+        retry_min_seconds: 1,
+        retry_cap_seconds: 300,
+        request_timeout_seconds: 10,
+        allowed_hosts: [],
+        stream_heartbeat_seconds: 15,
+        stream_buffer_bytes: 1048576,
+        stream_stall_seconds: 30,
+        log_retention_hours: 168,
+        log_max_entries: 100000,
+      },
       alerts: {
         levels: [
           { name: 'red', min_pc: 1e-4 },
