@@ -82,7 +82,10 @@ function Dashboard({ identity, onSignOut }) {
   useEffect(() => {
     const reload = () =>
       allActiveEvents().then(
-        (events) => live.load(events),
+        (events) => {
+          performance.mark('spacecomms-events-fetched');
+          live.load(events);
+        },
         (err) => setLoadError(`Events could not be loaded: ${err.message}`),
       );
     const unsubscribe = live.subscribe(({ kinds }) => kinds.has('reset') && reload());

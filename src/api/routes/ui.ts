@@ -52,6 +52,8 @@ export function registerUiRoutes(app: FastifyInstance, root = UI_ROOT): void {
         .header('x-frame-options', 'DENY');
       return payload;
     });
+    // Relative links in index.html need the trailing slash.
+    scope.get('/ui', async (_request, reply) => reply.redirect('/ui/', 301));
     if (!existsSync(`${root}index.html`)) {
       scope.get('/ui/*', async () => {
         throw new ApiError('not_found', 'The dashboard is not built; run `npm run build`');
@@ -61,7 +63,6 @@ export function registerUiRoutes(app: FastifyInstance, root = UI_ROOT): void {
     await scope.register(fastifyStatic, {
       root,
       prefix: '/ui/',
-      redirect: true,
       decorateReply: false,
       cacheControl: false,
       dotfiles: 'deny',
