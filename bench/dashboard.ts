@@ -56,7 +56,7 @@ async function firstRender(page: Page, url: string): Promise<{ firstScreen: numb
 
 async function main(): Promise<void> {
   installExitGuards();
-  const node = await startNode({ id: 'bench-ui', storage: 'memory', logLevel: 'warn' });
+  const node = await startNode({ id: 'bench-ui', storage: 'memory' });
   for (let i = 0; i < EVENTS; i += 20) await Promise.all(Array.from({ length: 20 }, (_, k) => post(node.url, `UI-${i + k}`, i + k)));
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
   try {

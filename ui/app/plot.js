@@ -22,13 +22,13 @@ function options(width) {
     scales: { x: { time: true }, pc: { distr: 3 }, m: {} },
     series: [
       { label: 'CDM created (UTC)' },
-      { label: 'Pc given', scale: 'pc', stroke: '#b91c1c', width: 2, points: { show: true, size: 7 }, value: (_u, v) => (v === null ? '—' : v.toExponential(1)) },
-      { label: 'Pc computed', scale: 'pc', stroke: '#7c3aed', width: 2, dash: [6, 4], points: { show: true, size: 7 }, value: (_u, v) => (v === null ? '—' : v.toExponential(1)) },
-      { label: 'Miss distance (m)', scale: 'm', stroke: '#0369a1', width: 2, points: { show: true, size: 7 }, value: (_u, v) => (v === null ? '—' : `${Math.round(v)} m`) },
+      { label: 'Pc given', scale: 'pc', stroke: '#b91c1c', width: 2, points: { show: true, size: 7 }, value: (_u, v) => (typeof v === 'number' ? v.toExponential(1) : '—') },
+      { label: 'Pc computed', scale: 'pc', stroke: '#7c3aed', width: 2, dash: [6, 4], points: { show: true, size: 7 }, value: (_u, v) => (typeof v === 'number' ? v.toExponential(1) : '—') },
+      { label: 'Miss distance (m)', scale: 'm', stroke: '#0369a1', width: 2, points: { show: true, size: 7 }, value: (_u, v) => (typeof v === 'number' ? `${Math.round(v)} m` : '—') },
     ],
     axes: [
       { label: 'CDM creation time (UTC)' },
-      { scale: 'pc', label: 'Pc', values: (_u, ticks) => ticks.map((v) => v.toExponential(0)), size: 60 },
+      { scale: 'pc', label: 'Pc', values: (_u, ticks) => ticks.map((v) => (typeof v === 'number' ? v.toExponential(0) : '')), size: 60 },
       { scale: 'm', side: 1, label: 'Miss distance (m)', grid: { show: false }, size: 60 },
     ],
     tzDate: (ts) => uPlot.tzDate(new Date(ts * 1000), 'Etc/UTC'),

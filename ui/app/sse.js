@@ -11,6 +11,7 @@ export class EventStreamParser {
     this.dispatch = dispatch;
     this.retry = retry;
     this.pending = '';
+    this.afterCr = false;
     this.reset();
   }
 
@@ -21,12 +22,12 @@ export class EventStreamParser {
   }
 
   push(text) {
-    this.pending += text;
-    // A \r at the very end may be the first half of \r\n: it waits for the next chunk.
-    const cut = this.pending.endsWith('\r') ? this.pending.length - 1 : this.pending.length;
-    const lines = this.pending.slice(0, cut).split(/\r\n|\r|\n/);
+    // A chunk that ended in \r may have been the first half of \r\n: its \n is not a new line.
+    if (this.afterCr && text.startsWith('\n')) text = text.slice(1);
+    this.afterCr = text.endsWith('\r');
+    const lines = (this.pending + text).split(/\r\n|\r|\n/);
     // The last piece is an unfinished line.
-    this.pending = (lines.pop() ?? '') + this.pending.slice(cut);
+    this.pending = lines.pop() ?? '';
     for (const line of lines) this.line(line);
   }
 
