@@ -9,6 +9,9 @@ COPY package.json package-lock.json .npmrc .prebuild-installrc ./
 RUN npm ci
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
+# The operator dashboard: its page and the script that copies its libraries into dist/ui.
+COPY ui ./ui
+COPY scripts/build-ui.mjs ./scripts/build-ui.mjs
 RUN npm run build && npm prune --omit=dev
 
 # Runtime stage: production dependencies and the build only, run as user 1000.

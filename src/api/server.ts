@@ -21,6 +21,7 @@ import { registerManeuverRoutes } from './routes/maneuvers.js';
 import { registerObjectRoutes } from './routes/objects.js';
 import { registerPeerRoutes } from './routes/peers.js';
 import { registerProtocolRoute } from './routes/protocol.js';
+import { registerUiRoutes, registerWhoamiRoute } from './routes/ui.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -132,6 +133,8 @@ export async function buildServer(ctx: ApiContext, options: ServerOptions = {}):
   registerProtocolRoute(app, ctx);
   registerAdminRoutes(app, ctx);
   registerKeyRoutes(app, ctx);
+  registerWhoamiRoute(app, ctx);
+  registerUiRoutes(app);
   return app;
 }
 

@@ -10,6 +10,9 @@ export interface EventMember {
   pair: string;
   object1_id: string;
   object2_id: string;
+  /** The CDM's OBJECT_NAMEs (CCSDS 508.0 3.5.1), for people. */
+  object1_name?: string;
+  object2_name?: string;
   owners: string[];
   tca: string;
   /** TCA in ms since 1970 (sub-millisecond digits dropped), for the 20-minute rule. */
@@ -53,6 +56,8 @@ export function memberOf(record: CdmRecord): EventMember | undefined {
     pair: pairKey(cdm.object1.object_id, cdm.object2.object_id),
     object1_id: cdm.object1.object_id,
     object2_id: cdm.object2.object_id,
+    ...(cdm.object1.object_name ? { object1_name: cdm.object1.object_name } : {}),
+    ...(cdm.object2.object_name ? { object2_name: cdm.object2.object_name } : {}),
     owners,
     tca: cdm.tca,
     tca_ms: Date.parse(cdm.tca),

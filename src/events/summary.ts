@@ -29,8 +29,16 @@ export interface ConjunctionEvent {
   event_id: string;
   object1_id: string;
   object2_id: string;
+  /** The latest CDM's OBJECT_NAMEs, null when it names none. */
+  object1_name: string | null;
+  object2_name: string | null;
   tca: string;
+  /** The Pc the event is judged by: the higher of `collision_probability` and `computed_pc`. */
   pc: number | null;
+  /** The latest CDM's given COLLISION_PROBABILITY, null when it gives none. */
+  collision_probability: number | null;
+  /** The Pc the node computed for the latest CDM, null when it could not. */
+  computed_pc: number | null;
   miss_distance_m: number;
   level: string;
   status: 'active' | 'closed';
@@ -73,8 +81,12 @@ export function summarizeEvent(members: EventMember[], levels: readonly AlertLev
     event_id: eventIdOf(members),
     object1_id: latest.object1_id,
     object2_id: latest.object2_id,
+    object1_name: latest.object1_name ?? null,
+    object2_name: latest.object2_name ?? null,
     tca: latest.tca,
     pc: pc ?? null,
+    collision_probability: latest.given_pc ?? null,
+    computed_pc: latest.computed_pc ?? null,
     miss_distance_m: latest.miss_distance_m,
     level: riskLevel(pc, levels),
     status: isClosed(members, now) ? 'closed' : 'active',

@@ -30,6 +30,8 @@ export interface PeerView {
   heartbeat_latency_ms: number | null;
   messages_sent: number;
   messages_received: number;
+  /** Messages waiting in this peer's send queue. */
+  queue_depth: number;
   negotiated_version: string | null;
   /** Why the session is down, or `delivery failing: ...` while our own sends to the peer fail. */
   error: string | null;

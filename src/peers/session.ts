@@ -192,6 +192,7 @@ export class PeerSession {
       heartbeat_latency_ms: this.latencyMs === null ? null : Math.round(this.latencyMs * 100) / 100,
       messages_sent: this.link.sent,
       messages_received: this.received,
+      queue_depth: this.queueDepth,
       negotiated_version: this.negotiatedVersion,
       error: this.established && this.delivery.state === 'failing' ? `delivery failing: ${this.delivery.reason ?? 'unknown'}` : this.error,
       delivery: this.established ? this.delivery.state : null,

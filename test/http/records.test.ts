@@ -106,6 +106,7 @@ describe('peers', () => {
         heartbeat_latency_ms: null,
         messages_sent: 0,
         messages_received: 0,
+        queue_depth: 0,
         negotiated_version: null,
         error: expect.toBeOneOf([null, 'connection refused']),
         delivery: null,

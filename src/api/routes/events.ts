@@ -11,7 +11,7 @@ const SORTS = [...EVENT_SORT_FIELDS, ...EVENT_SORT_FIELDS.map((f) => `-${f}`)] a
 const MANEUVERS_PER_OBJECT = 100;
 
 function listItem(e: ConjunctionEvent) {
-  const { owners: _owners, members: _members, ...item } = e;
+  const { members: _members, ...item } = e;
   return item;
 }
 

@@ -1,0 +1,123 @@
+// Active conjunction events sorted by risk, filterable by object and owner, updated live.
+import { Component, h, useEffect, useMemo, useRef, useState, htm } from './lib.js';
+import { byRisk, countdown, formatDistance, formatPc, formatTime, levelStyle, objectLabel } from './format.js';
+
+const html = htm.bind(h);
+const FIRST_ROWS = 150;
+const ROWS_PER_FRAME = 300;
+
+/** Re-renders the caller after every batch of live changes; returns the batch count. */
+export function useLive(live) {
+  const [version, setVersion] = useState(live.version);
+  useEffect(() => live.subscribe(() => setVersion(live.version)), [live]);
+  return version;
+}
+
+/** The current time, ticking every second (for TCA countdowns). */
+export function useNow() {
+  const [now, setNow] = useState(Date.now());
+  useEffect(() => {
+    const timer = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(timer);
+  }, []);
+  return now;
+}
+
+export function LevelBadge({ level }) {
+  const style = levelStyle(level);
+  return html`<span class=${`level ${style.css}`} data-level=${level}><span aria-hidden="true">${style.symbol}</span> ${style.label}</span>`;
+}
+
+function matchesObject(e, text) {
+  if (!text) return true;
+  const needle = text.toLowerCase();
+  return [e.object1_id, e.object2_id, e.object1_name, e.object2_name].some((v) => typeof v === 'string' && v.toLowerCase().includes(needle));
+}
+
+/**
+ * One row; rendered again only when its event changed (a batch of live changes re-renders
+ * the rows it touched, not the list). Its countdown is kept by `tickCountdowns`.
+ */
+class EventRow extends Component {
+  shouldComponentUpdate(next) {
+    return next.e !== this.props.e;
+  }
+
+  render({ e }) {
+    const href = `#/events/${encodeURIComponent(e.event_id)}`;
+    return html`<tr data-event-id=${e.event_id}>
+      <td><${LevelBadge} level=${e.level} /></td>
+      <td><a href=${href}>${objectLabel(e.object1_name, e.object1_id)}</a><br />${objectLabel(e.object2_name, e.object2_id)}</td>
+      <td>${(e.owners ?? []).join(', ') || '—'}</td>
+      <td class="num">${formatPc(e.pc)}</td>
+      <td class="num">${formatPc(e.collision_probability)}</td>
+      <td class="num">${formatPc(e.computed_pc)}</td>
+      <td class="num">${formatDistance(e.miss_distance_m)}</td>
+      <td>${formatTime(e.tca)}</td>
+      <td class="num countdown" data-tca=${e.tca}>${countdown(e.tca, Date.now())}</td>
+      <td class="num">${e.cdm_count}</td>
+    </tr>`;
+  }
+}
+
+/** Every second, the countdown cells under `root` are rewritten in place: one text update each, no render. */
+function useCountdownTicker(root) {
+  useEffect(() => {
+    const timer = setInterval(() => {
+      const now = Date.now();
+      for (const cell of root.current?.querySelectorAll('[data-tca]') ?? []) {
+        const text = countdown(cell.dataset.tca, now);
+        if (cell.textContent !== text) cell.textContent = text;
+      }
+    }, 1000);
+    return () => clearInterval(timer);
+  }, [root]);
+}
+
+export function EventsView({ live }) {
+  const version = useLive(live);
+  const body = useRef(null);
+  useCountdownTicker(body);
+  const [objectFilter, setObjectFilter] = useState('');
+  const [ownerFilter, setOwnerFilter] = useState('');
+  const all = useMemo(() => [...live.events.values()].sort(byRisk), [version]);
+  const owners = useMemo(() => [...new Set(all.flatMap((e) => e.owners ?? []))].sort(), [all]);
+  const shown = all.filter((e) => matchesObject(e, objectFilter) && (!ownerFilter || (e.owners ?? []).includes(ownerFilter)));
+  // The first rows (more than a screen) come at once, the rest in steps, one per frame.
+  const [rendered, setRendered] = useState(FIRST_ROWS);
+  useEffect(() => {
+    if (rendered < shown.length) {
+      const frame = requestAnimationFrame(() => setRendered((n) => n + ROWS_PER_FRAME));
+      return () => cancelAnimationFrame(frame);
+    }
+    // Marks for the bench (performance.measure in the page): first screen and whole list.
+    if (all.length > 0 && performance.getEntriesByName('spacecomms-events-complete').length === 0) performance.mark('spacecomms-events-complete');
+    return undefined;
+  }, [rendered, shown.length]);
+  useEffect(() => {
+    if (all.length > 0 && performance.getEntriesByName('spacecomms-events-rendered').length === 0) performance.mark('spacecomms-events-rendered');
+  }, [all]);
+  return html`<section aria-labelledby="events-title">
+    <h1 id="events-title">Active conjunction events</h1>
+    <form class="filters" role="search" onSubmit=${(e) => e.preventDefault()}>
+      <label for="object-filter">Object</label>
+      <input id="object-filter" type="search" placeholder="name or designator" value=${objectFilter} onInput=${(e) => setObjectFilter(e.currentTarget.value)} />
+      <label for="owner-filter">Owner</label>
+      <select id="owner-filter" value=${ownerFilter} onChange=${(e) => setOwnerFilter(e.currentTarget.value)}>
+        <option value="">all owners</option>
+        ${owners.map((o) => html`<option value=${o}>${o}</option>`)}
+      </select>
+      <span class="count" role="status" aria-live="polite" data-count=${shown.length}>${shown.length} of ${all.length} active events</span>
+    </form>
+    <table class="events" data-rendered=${Math.min(rendered, shown.length)}>
+      <caption class="sr-only">Active events, highest collision probability first</caption>
+      <thead><tr>
+        <th scope="col">Level</th><th scope="col">Objects</th><th scope="col">Owners</th>
+        <th scope="col" class="num">Pc</th><th scope="col" class="num">Pc given</th><th scope="col" class="num">Pc computed</th>
+        <th scope="col" class="num">Miss distance</th><th scope="col">TCA (UTC)</th><th scope="col" class="num">TCA in</th><th scope="col" class="num">CDMs</th>
+      </tr></thead>
+      <tbody ref=${body}>${shown.slice(0, rendered).map((e) => html`<${EventRow} key=${e.event_id} e=${e} />`)}</tbody>
+    </table>
+    ${all.length === 0 && html`<p class="empty">No active conjunction events.</p>`}
+  </section>`;
+}
