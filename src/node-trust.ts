@@ -64,6 +64,8 @@ export function trustProblems(config: Config): string[] {
 export class NodeTrust {
   readonly origin: OriginTrust;
   private readonly ownKeys: SigningKey[];
+  /** The key's log lines, held until the node has started. */
+  private readonly keyLines: (() => void)[] = [];
   private location: KeyLocation;
   private readonly nodeId: string;
 
@@ -91,9 +93,11 @@ export class NodeTrust {
     const nodeId = config.node.id;
     if (location.kind === 'ephemeral') {
       const key = generateSigningKey(nodeId);
-      this.logger.warn(
-        { key_id: key.key_id, public_key: key.public_key },
-        'signing key is ephemeral (memory storage and no node.signing_key_path): peers that trust this key must be given the new one after every restart',
+      this.keyLines.push(() =>
+        this.logger.warn(
+          { key_id: key.key_id, public_key: key.public_key },
+          'signing key is ephemeral (memory storage and no node.signing_key_path): peers that trust this key must be given the new one after every restart',
+        ),
       );
       return key;
     }
@@ -105,9 +109,15 @@ export class NodeTrust {
       throw err;
     }
     const fields = { key_id: loaded.key.key_id, public_key: loaded.key.public_key, path: location.path };
-    this.logger.info(fields, loaded.created ? 'signing key created' : 'signing key loaded');
-    if (loaded.looseMode) this.logger.warn({ path: location.path, mode: loaded.looseMode }, 'signing key file can be read by others than its owner; make it mode 0600');
+    this.keyLines.push(() => this.logger.info(fields, loaded.created ? 'signing key created' : 'signing key loaded'));
+    const looseMode = loaded.looseMode;
+    if (looseMode) this.keyLines.push(() => this.logger.warn({ path: location.path, mode: looseMode }, 'signing key file can be read by others than its owner; make it mode 0600'));
     return loaded.key;
+  }
+
+  /** Logs the key's id and public key; called once the node has started, so that a failed start prints one line only. */
+  logKey(): void {
+    for (const line of this.keyLines.splice(0)) line();
   }
 
   get key(): SigningKey {

@@ -209,6 +209,7 @@ export class SpaceCommsNode {
     }
     const url = this.url();
     this.logger.info({ url, version: VERSION, storage: this.store.kind, peers: this.peers.definitions().length }, 'node started');
+    this.trust.logKey();
     this.peers.start();
     this.notify.start();
     await this.runMaintenance();

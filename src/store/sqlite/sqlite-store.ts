@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import type { Database } from 'better-sqlite3';
 import type { CdmRecord, ManeuverRecord, ObjectRecord } from '../../model/records.js';
 import { timestampKey } from '../../model/time.js';
@@ -46,6 +47,8 @@ export class SqliteStore implements Store {
   private readonly dynamic: StatementCache;
   private readonly batch: GroupCommit;
   private closed = false;
+  private walLimitBytes = 0;
+  private walCheckedAt = 0;
   private readonly checkpointer: Checkpointer;
   private readonly walSync: WalSync;
 
@@ -64,7 +67,7 @@ export class SqliteStore implements Store {
       commit: () => s.commit.run(),
       rollback: () => s.rollback.run(),
       inTransaction: () => db.inTransaction,
-      sync: () => this.walSync.sync(),
+      sync: () => this.walSync.sync().then(() => this.boundWal()),
     });
     this.audit = new SqliteAuditStore(db, this.batch);
     this.changes = new SqliteChangeLog(db, this.batch);
@@ -72,6 +75,7 @@ export class SqliteStore implements Store {
     // Checkpoints happen in a worker thread; the log file shrinks back to its limit after each reset,
     // and the worker truncates it when sustained writes keep it from resetting.
     const walLimitBytes = wal.walLimitBytes ?? DEFAULT_WAL_LIMIT_BYTES;
+    this.walLimitBytes = walLimitBytes;
     db.pragma(`journal_size_limit = ${Math.floor(walLimitBytes)}`);
     db.pragma('wal_autocheckpoint = 0');
     this.checkpointer = new Checkpointer(
@@ -81,6 +85,24 @@ export class SqliteStore implements Store {
       },
       { intervalMs: wal.checkpointIntervalMs ?? 250, walLimitBytes },
     );
+  }
+
+  /**
+   * The worker's checkpoints cannot always take the write lock while writes come back to
+   * back; so after a batch is durable and while no other batch is open, the writer itself
+   * truncates a log past its limit (checked at most every 20 ms; a short stall, only then).
+   */
+  private boundWal(): void {
+    const now = Date.now();
+    if (this.closed || now - this.walCheckedAt < 20 || this.db.inTransaction) return;
+    this.walCheckedAt = now;
+    let size = 0;
+    try {
+      size = statSync(`${this.file}-wal`).size;
+    } catch {
+      return;
+    }
+    if (size > this.walLimitBytes) this.db.pragma('wal_checkpoint(TRUNCATE)');
   }
 
   getCdm(id: string): CdmRecord | undefined {
