@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { CHANGE_TYPES, type ChangeFilter, type ChangeType } from '../store/changes.js';
 import { invalid } from './errors.js';
-import { enumParam, numberParam, stringParam, timestampParam } from './query.js';
+import { enumParam, levelParam, numberParam, stringParam, timestampParam } from './query.js';
 
 /** `types` as a comma-separated list of change types. */
 function typesParam(query: Record<string, unknown>): ChangeType[] | undefined {
@@ -16,14 +16,14 @@ function typesParam(query: Record<string, unknown>): ChangeType[] | undefined {
 }
 
 /** The stream's filters from its query: those of `GET /events` (without sort and paging), plus `types`. */
-export function changeFilterFromQuery(query: Record<string, unknown>): ChangeFilter {
+export function changeFilterFromQuery(query: Record<string, unknown>, levels?: readonly string[]): ChangeFilter {
   const status = enumParam(query, 'status', ['active', 'closed', 'all'] as const, 'all');
   const filter: ChangeFilter = {
     types: typesParam(query),
     object_id: stringParam(query, 'object_id'),
     owner: stringParam(query, 'owner'),
     min_pc: numberParam(query, 'min_pc', { min: 0, max: 1 }),
-    level: stringParam(query, 'level'),
+    level: levels ? levelParam(query, levels) : stringParam(query, 'level'),
     ...(status !== 'all' ? { status } : {}),
     tca_from: timestampParam(query, 'tca_from'),
     tca_to: timestampParam(query, 'tca_to'),

@@ -15,6 +15,13 @@ export function stringParam(query: Query, name: string): string | undefined {
   return value === '' ? undefined : value;
 }
 
+/** A risk level name: one of `names` (the configured `alerts.levels` and the two built-in ones), else 400 naming `level`. */
+export function levelParam(query: Query, names: readonly string[]): string | undefined {
+  const value = stringParam(query, 'level');
+  if (value !== undefined && !names.includes(value)) throw invalid('level', `Invalid query parameter level: must be one of ${names.join(', ')}`);
+  return value;
+}
+
 export function intParam(query: Query, name: string, range: { min: number; max: number; fallback: number }): number {
   const text = single(query, name);
   if (text === undefined || text === '') return range.fallback;

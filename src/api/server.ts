@@ -111,6 +111,11 @@ export async function buildServer(ctx: ApiContext, options: ServerOptions = {}):
   registerParsers(app, () => ctx.config().api.max_json_depth);
   const limiter = new ClientRateLimiter();
   app.addHook('onRequest', async (request, reply) => authorize(ctx, limiter, request, reply));
+  // Every id a path names follows the schema's rule for ids (1–128 letters, digits, `.`, `_`, `:`, `-`).
+  app.addHook('preValidation', async (request) => {
+    const id = (request.params as { id?: unknown } | undefined)?.id;
+    if (typeof id === 'string' && !PATH_ID.test(id)) throw invalid('id', 'Invalid path parameter id: 1 to 128 letters, digits, ".", "_", ":" or "-"');
+  });
   app.addHook('onResponse', async (request, reply) => {
     // Peer messages are counted by the protocol handler, which knows their type.
     if (request.routeOptions.url !== MESSAGES_PATH) ctx.metrics.countMessage();
@@ -138,11 +143,20 @@ export async function buildServer(ctx: ApiContext, options: ServerOptions = {}):
   return app;
 }
 
+const PATH_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
 function registerParsers(app: FastifyInstance, maxDepth: () => number): void {
   app.removeContentTypeParser('application/json');
   // Media-type parameters (`; charset=utf-8`) are allowed and ignored, whatever their case (PROTOCOL.md section 1).
-  app.addContentTypeParser(/^application\/(?:[\w.+-]+\+)?json(?:\s*;.*)?$/is, { parseAs: 'string' }, (_request, body, done) => {
-    const text = body as string;
+  app.addContentTypeParser(/^application\/(?:[\w.+-]+\+)?json(?:\s*;.*)?$/is, { parseAs: 'buffer' }, (_request, body, done) => {
+    let text: string;
+    try {
+      // JSON bodies are UTF-8 (PROTOCOL.md section 1); other bytes are refused, never stored as U+FFFD.
+      text = UTF8.decode(body as Buffer);
+    } catch {
+      return done(invalid('', 'Request body is not valid UTF-8 (JSON bodies are UTF-8 whatever the charset parameter says)'));
+    }
     if (text.trim() === '') return done(invalid('', 'Request body is empty; send a JSON object'));
     let value: unknown;
     try {

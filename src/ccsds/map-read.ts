@@ -206,8 +206,11 @@ export function buildModel(message: DecodedMessage): Outcome<Cdm> {
     ...withHardBodyRadius(relative.value, radius.value),
     object1: objects.object1 as CdmObject,
     object2: objects.object2 as CdmObject,
-    ccsds: buildBlock(message),
   };
+  // A block that says only "version 1.0" is what the writer assumes without one: leaving it out
+  // lets a CDM that came as JSON go out as KVN/XML and come back as the same CDM.
+  const block = buildBlock(message);
+  if (!(Object.keys(block).length === 1 && block.version === '1.0')) cdm.ccsds = block;
   const checked = validateCdm(cdm);
   if (!checked.ok) return failure(keywordForField(checked.issue.field), {}, checked.issue.message);
   return success(cdm);

@@ -5,6 +5,7 @@ import { compileReporting } from '../../protocol/schema-errors.js';
 import type { ChangeFilter } from '../../store/changes.js';
 import { jsonObjectBody } from '../body.js';
 import { ChangeFilterSchema, changeFilterFromQuery, lastEventIdHeader } from '../change-filter.js';
+import { levelNames } from './events.js';
 import type { ApiContext } from '../context.js';
 import { ApiError, invalid, notFound } from '../errors.js';
 
@@ -22,7 +23,7 @@ const validateNewSubscription = compileReporting<{ url: string; filters?: Change
 export function registerChangeRoutes(app: FastifyInstance, ctx: ApiContext): void {
   app.get('/events/stream', { config: { permission: 'read' } }, async (request, reply) => {
     const query = request.query as Record<string, unknown>;
-    const filter = changeFilterFromQuery(query);
+    const filter = changeFilterFromQuery(query, levelNames(ctx));
     const lastEventId = lastEventIdHeader(request.headers['last-event-id']);
     const stream = ctx.notify.openStream(filter, lastEventId, request.log, request.ip);
     reply.raw.once('close', () => stream.end('closed'));

@@ -3,7 +3,8 @@ import { EVENT_SORT_FIELDS, queryEvents, summarizeEvent, type ConjunctionEvent, 
 import type { ManeuverRecord } from '../../model/records.js';
 import type { ApiContext } from '../context.js';
 import { notFound } from '../errors.js';
-import { enumParam, numberParam, pageParams, stringParam, timestampParam } from '../query.js';
+import { enumParam, levelParam, numberParam, pageParams, stringParam, timestampParam } from '../query.js';
+import { BELOW_LEVELS, NO_PC_LEVEL } from '../../events/summary.js';
 import { maneuverView } from '../views.js';
 
 const SORTS = [...EVENT_SORT_FIELDS, ...EVENT_SORT_FIELDS.map((f) => `-${f}`)] as const;
@@ -37,6 +38,11 @@ function relatedManeuvers(ctx: ApiContext, objectIds: string[]): ManeuverRecord[
   return [...seen.values()];
 }
 
+/** The level names a filter may use: the configured `alerts.levels`, then `green` (below all) and `unknown` (no Pc). */
+export function levelNames(ctx: ApiContext): string[] {
+  return [...ctx.config().alerts.levels.map((l) => l.name), BELOW_LEVELS, NO_PC_LEVEL];
+}
+
 export function registerEventRoutes(app: FastifyInstance, ctx: ApiContext): void {
   const summarize = (members: EventMember[]) => summarizeEvent(members, ctx.config().alerts.levels, ctx.now());
 
@@ -49,7 +55,7 @@ export function registerEventRoutes(app: FastifyInstance, ctx: ApiContext): void
       object_id: stringParam(q, 'object_id'),
       owner: stringParam(q, 'owner'),
       min_pc: numberParam(q, 'min_pc', { min: 0, max: 1 }),
-      level: stringParam(q, 'level'),
+      level: levelParam(q, levelNames(ctx)),
       status: enumParam(q, 'status', ['active', 'closed', 'all'] as const, 'active'),
       tca_from: timestampParam(q, 'tca_from'),
       tca_to: timestampParam(q, 'tca_to'),
