@@ -62,7 +62,7 @@ describe('one flooding peer', () => {
     const { peers, urls } = await fakePeers(['flooder', 'quiet', 'downstream'], ['downstream']);
     const downstream = peers[2] as FakePeer;
     // A limit below what this test can send, so that the flooder meets 429 while the others cross.
-    const node = await nodeWithPeers('crossing', urls, '  rate_limit: { messages_per_second: 100, burst: 50 }\n');
+    const node = await nodeWithPeers('crossing', urls, '  rate_limit: { messages_per_second: 20, burst: 10 }\n');
     let flooding = true;
     let refused = 0;
     const flood = async (lane: number) => {

@@ -51,7 +51,9 @@ describe('file storage across a restart', () => {
     expect((await http(node.url, 'GET', `/maneuvers/${maneuverId}`, { token: READ_TOKEN })).json).toMatchObject({ status: 'IN_PROGRESS' });
     const peers = (await http(node.url, 'GET', '/peers', { token: READ_TOKEN })).json.peers as { peer_id: string }[];
     expect(peers.map((p) => p.peer_id)).toEqual(['kept-peer']);
-    expect(node.node.store.listPeers()[0]?.auth_token).toBe('kept-peer-secret');
+    // Sealed at rest, opened again for the session.
+    expect(node.node.store.listPeers()[0]?.auth_token).toMatch(/^enc:v1:/);
+    expect(node.node.peers.definitions()[0]?.auth_token).toBe('kept-peer-secret');
   });
 
   it('refuses to start on a file that is not a SQLite database, leaving it as it was', async () => {

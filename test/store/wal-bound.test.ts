@@ -35,7 +35,8 @@ describe('the write-ahead log under sustained ingest', () => {
     }
     const database = statSync(store.file).size;
     expect(written).toBeGreaterThan(2000);
-    // The log may pass its limit by what is written between two checks, never grow with the ingest.
-    expect(largest, `largest log ${largest} bytes for a ${database}-byte database`).toBeLessThan(limit * 4);
+    // The log may pass its limit by what is written between two checks (more on a loaded machine),
+    // never grow with the ingest: unbounded, it reached about 30 MB here, as large as the database.
+    expect(largest, `largest log ${largest} bytes for a ${database}-byte database`).toBeLessThan(limit * 8);
   });
 });

@@ -65,7 +65,7 @@ describe('operator dashboard in Chromium', () => {
     page.on('console', (m) => m.type() === 'error' && !m.text().startsWith('Failed to load resource') && problems.push(m.text()));
 
     await page.goto(`${proxy.url}/ui/`);
-    await expect(page.getByLabel('API token').isVisible()).resolves.toBe(true);
+    await page.getByLabel('API token').waitFor({ timeout: LONG });
     await shot(page, 'dashboard-login');
     await signIn(page, READ_TOKEN);
     const rows = page.locator('table.events tbody tr');
