@@ -96,6 +96,17 @@ export async function peerStatus(node: BenchNode, peerId: string): Promise<strin
   return peers.find((p) => p.peer_id === peerId)?.status;
 }
 
+/**
+ * Whether the node takes `peerId`'s messages: a session is established (`delivery` is set),
+ * even where the node's own sends to it fail (the loader of peer_ingest never answers).
+ */
+export async function sessionEstablished(node: BenchNode, peerId: string): Promise<boolean> {
+  const res = await request(node.url, 'GET', '/peers', { token: ADMIN_TOKEN });
+  const peers = (res.json as { peers?: (PeerView & { delivery?: string | null })[] }).peers ?? [];
+  const peer = peers.find((p) => p.peer_id === peerId);
+  return peer !== undefined && peer.delivery !== null && peer.delivery !== undefined;
+}
+
 /** Waits until `node` shows `peerId` connected. */
 export async function waitConnected(node: BenchNode, peerId: string, timeoutMs = 30_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;

@@ -4,7 +4,7 @@ import { startBareServer } from '../lib/bare.js';
 import { BATCH_SIZE, batchTemplate, cdmTemplate, helloMessage } from '../lib/cdm.js';
 import { request } from '../lib/http.js';
 import { runLoad, type LoadResult } from '../lib/load.js';
-import { PEERING_SECRET, WRITE_TOKEN, peerStatus, startNode } from '../lib/node.js';
+import { PEERING_SECRET, WRITE_TOKEN, peerStatus, sessionEstablished, startNode } from '../lib/node.js';
 import { measureCpu, sleep } from '../lib/processes.js';
 import { ratio, round } from '../lib/stats.js';
 import type { BenchSettings } from './settings.js';
@@ -110,12 +110,12 @@ export async function peerIngest(settings: BenchSettings, baseline: MeasuredLoad
   const headers = { authorization: `Bearer ${PEERING_SECRET}`, 'x-spacecomms-node-id': LOAD_PEER };
   try {
     await openSession(node.url, headers);
-    if ((await peerStatus(node, LOAD_PEER)) !== 'connected') throw new Error('peer_ingest: the loader has no session');
+    if (!(await sessionEstablished(node, LOAD_PEER))) throw new Error('peer_ingest: the loader has no session');
     const body = batchTemplate(LOAD_PEER);
     const load = await loadWithCpu(node.child.pid, () =>
       runLoad({ url: node.url, path: MESSAGES_PATH, headers, body, idPrefix: 'PEER', connections: CONNECTIONS, durationS: settings.loadSeconds }),
     );
-    const still = await peerStatus(node, LOAD_PEER);
+    const still = (await sessionEstablished(node, LOAD_PEER)) ? 'established' : await peerStatus(node, LOAD_PEER);
     // One request carries BATCH_SIZE messages: the figures are in messages, against the bare server's requests.
     const messages = { ...load, rps: load.rps * BATCH_SIZE, cpu_ms_per_request: round(load.cpu_ms_per_request / BATCH_SIZE, 4) };
     return { ...figures(messages, baseline), batch_size: BATCH_SIZE, posts_per_s: round(load.rps, 1), session_at_end: still ?? 'none' };
