@@ -8,11 +8,16 @@ const ID = '__BENCH_ID__';
 
 type Json = Record<string, unknown>;
 
-/** The sample CDM of the test fixtures, with a TCA in the future and padded by an unknown field to ~2.5 KB. */
+/**
+ * The sample CDM of the test fixtures, with a TCA in the future and padded by an unknown
+ * field to ~2.5 KB. Each CDM is about another secondary object (`DEB-<id>`), as on a real
+ * network, where a close approach gathers tens of CDMs, not the whole load.
+ */
 export function paddedCdm(cdmId: string, now = new Date()): Json {
   const fixture = JSON.parse(readFileSync(join(ROOT, 'test/fixtures/json/cdm-announce.json'), 'utf8')) as { payload: { cdm: Json } };
   const cdm: Json = {
     ...fixture.payload.cdm,
+    object2: { ...(fixture.payload.cdm.object2 as Json), object_id: `DEB-${cdmId}` },
     cdm_id: cdmId,
     creation_date: now.toISOString(),
     tca: new Date(now.getTime() + 30 * 86_400_000).toISOString(),

@@ -38,7 +38,8 @@ export async function fillFileStore(dir: string, nodeId: string, count: number):
     const meta = { received_from: nodeId, received_at: now.toISOString() };
     for (let i = 0; i < count; ) {
       for (const end = Math.min(count, i + BATCH); i < end; i++) {
-        const message = cdmAnnounce({ ...template, cdm_id: `SYNC-${i}` }, randomUUID(), nodeId, now);
+        const object2 = { ...(template.object2 as Record<string, unknown>), object_id: `DEB-SYNC-${i}` };
+        const message = cdmAnnounce({ ...template, cdm_id: `SYNC-${i}`, object2 }, randomUUID(), nodeId, now);
         const outcome = applyToTable(store, message, meta);
         if (outcome !== 'created') throw new Error(`fill: SYNC-${i} ${outcome}`);
       }
