@@ -12,6 +12,9 @@ interface FileStore {
 interface SqliteModule {
   openSqliteStore(dir: string): FileStore;
 }
+interface AssessedModule {
+  assessingStore(store: FileStore, pc: () => { enabled: boolean; default_hbr_m: number; disagreement_factor: number }): { store: FileStore };
+}
 interface TableModule {
   applyToTable(store: FileStore, message: object, meta: { received_from: string; received_at: string }): string;
 }
@@ -25,13 +28,16 @@ const BATCH = 2000;
 
 /**
  * Writes `count` CDM announces straight into a new file store in `dir`, as the node itself
- * would hold CDMs it originated (through `applyToTable`, committed in batches).
+ * would hold CDMs it originated (through `applyToTable` on the store wrapped as the node wraps
+ * it, so that each record carries its computed Pc; committed in batches).
  */
 export async function fillFileStore(dir: string, nodeId: string, count: number): Promise<{ seconds: number }> {
   const { openSqliteStore } = await load<SqliteModule>('dist/store/sqlite/index.js');
   const { applyToTable } = await load<TableModule>('dist/routing/table.js');
+  const { assessingStore } = await load<AssessedModule>('dist/assessed-store.js');
   const started = performance.now();
-  const store = openSqliteStore(dir);
+  // As the node stores them: each CDM with its computed Pc (so that start-up does not compute them).
+  const store = assessingStore(openSqliteStore(dir), () => ({ enabled: true, default_hbr_m: 20, disagreement_factor: 10 })).store;
   try {
     const now = new Date();
     const template = paddedCdm('X', now);
