@@ -61,8 +61,8 @@ describe('one flooding peer', () => {
     // Downstream takes about 40 messages a second (four in flight, 100 ms each): less than the flooder may send, so a backlog builds.
     const { peers, urls } = await fakePeers(['flooder', 'quiet', 'downstream'], ['downstream']);
     const downstream = peers[2] as FakePeer;
-    // A limit below what this test can send, so that the flooder meets 429 while the others cross.
-    const node = await nodeWithPeers('crossing', urls, '  rate_limit: { messages_per_second: 20, burst: 10 }\n');
+    // A limit below what 24 flooding lanes send (so the flooder meets 429) and above what downstream takes (so a backlog builds).
+    const node = await nodeWithPeers('crossing', urls, '  rate_limit: { messages_per_second: 60, burst: 30 }\n');
     let flooding = true;
     let refused = 0;
     const flood = async (lane: number) => {
