@@ -1,4 +1,4 @@
-import { memberPc, riskLevel, summarizeEvent, type AlertLevel, type ConjunctionEvent, type EventMember } from '../events/index.js';
+import { memberPc, riskLevel, type AlertLevel, type ConjunctionEvent, type EventMember } from '../events/index.js';
 import type { CdmRecord, ManeuverRecord } from '../model/records.js';
 import type { NewChange } from '../store/changes.js';
 
@@ -78,8 +78,7 @@ export function cdmChange(input: CdmChangeInput): NewChange {
 }
 
 /** The `event` change: the event as `GET /events` lists it, with `level_changed` when a level was crossed upward. */
-export function eventChange(members: EventMember[], previousLevel: string | null, levels: readonly AlertLevel[], now: Date): NewChange {
-  const event = summarizeEvent(members, levels, now);
+export function eventChange(event: ConjunctionEvent, previousLevel: string | null, levels: readonly AlertLevel[], now: Date): NewChange {
   const upward = crossedUpward(previousLevel, event.level, levels);
   return {
     type: 'event',
