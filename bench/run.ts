@@ -16,10 +16,11 @@ import { ratio } from './lib/stats.js';
 import { ingest, measureBaseline, peerIngest } from './scenarios/ingest.js';
 import { propagation } from './scenarios/propagation.js';
 import { settingsFor } from './scenarios/settings.js';
+import { pcCost } from './scenarios/pc.js';
 import { signatureCost } from './scenarios/signatures.js';
 import { syncAndSize } from './scenarios/sync-size.js';
 
-const SCENARIOS = ['ingest', 'peer_ingest', 'propagation', 'propagation_1000', 'sync', 'signatures'] as const;
+const SCENARIOS = ['ingest', 'peer_ingest', 'propagation', 'propagation_1000', 'sync', 'signatures', 'pc'] as const;
 type ScenarioName = (typeof SCENARIOS)[number];
 
 interface Args {
@@ -87,6 +88,7 @@ async function main(): Promise<void> {
     scenarios.size = size;
   }
   if (wants('signatures')) scenarios.signatures = await step('signatures: signing and verification per message', () => signatureCost(args.quick ? 1000 : 5000));
+  if (wants('pc')) scenarios.pc = await step("pc: the node's own collision probability per CDM", () => pcCost(args.quick ? 1000 : 5000, scenarios.ingest));
 
   const previous = readPrevious();
   const machine = describeMachine();

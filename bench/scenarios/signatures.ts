@@ -1,9 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { performance } from 'node:perf_hooks';
-import { pathToFileURL } from 'node:url';
 import type { Figures } from '../lib/report.js';
 import { ROOT } from '../lib/processes.js';
+import { load, microsPerCall } from '../lib/in-process.js';
 
 interface TrustModules {
   keys: { generateSigningKey(nodeId: string): { key_id: string; public_key: string } };
@@ -13,17 +12,6 @@ interface TrustModules {
     trustedKeysFrom(entries: unknown[], source: string, where: string): unknown[];
   };
   verify: { checkSignature(envelope: unknown, ring: unknown): { result: string } };
-}
-
-async function load<T>(relative: string): Promise<T> {
-  return (await import(pathToFileURL(join(ROOT, relative)).href)) as T;
-}
-
-function microsPerCall(run: () => void, calls: number): number {
-  for (let i = 0; i < Math.min(500, calls); i++) run();
-  const start = performance.now();
-  for (let i = 0; i < calls; i++) run();
-  return Math.round(((performance.now() - start) * 1000 * 100) / calls) / 100;
 }
 
 /**

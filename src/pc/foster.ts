@@ -69,7 +69,7 @@ function peakBreakpoints(a: number, b: number, sigma: number): number[] {
  * vehicles", NASA JSC-25898; written as one integral over x of the marginal density times the
  * conditional interval probability in y (the error-function form of Alfano 2005, "A
  * numerical implementation of spherical object collision probability", J. Astronaut. Sci.
- * 53(1); and of NASA CARA's Pc2D_Foster), integrated by adaptive Gauss–Legendre quadrature.
+ * 53(1); and of NASA CARA's Pc2D_Foster), integrated by adaptive Gauss–Kronrod quadrature (QUADPACK QAGP, `integrate`).
  * For the circle, x = xm + HBR·sin θ removes the square-root end points.
  */
 export function pc2dEncounterPlane(plane: EncounterPlane, hbr: number, shape: HardBodyShape = 'circle'): PcOutcome {

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { erfc } from '../../src/pc/erfc.js';
 import { pc2dEncounterPlane, pc2dFromStates, type InertialState } from '../../src/pc/foster.js';
@@ -16,20 +17,45 @@ function kmState(r: Vec3, v: Vec3, covKm2: Mat3): InertialState {
 }
 
 describe('complementary error function', () => {
-  it('matches reference values (A&S table 7.1 and its tail) to 1e-10 relative', () => {
-    const table: Array<[number, number]> = [
-      [0, 1],
-      [0.5, 0.4795001221869535],
-      [1, 0.15729920705028513],
-      [1.9, 0.0072095707647425325],
-      [2, 0.004677734981047266],
-      [2.9, 4.109787809945886e-5],
-      [3, 2.209049699858544e-5],
-      [5, 1.5374597944280349e-12],
-      [10, 2.088487583762545e-45],
-      [-1, 1.8427007929497148],
-    ];
-    for (const [x, value] of table) expectRelative(erfc(x), value, 1e-10);
+  // Reference values: mpmath 1.3 `erfc` at 30 significant digits, rounded to doubles; one or more
+  // arguments in each of Cody's ranges (|x| ≤ 0.46875, ≤ 4, < 26.543) and at their borders.
+  const table: Array<[number, number]> = [
+    [0, 1],
+    [0.1, 0.887537083981715],
+    [0.46875, 0.507386526782062],
+    [0.47, 0.5062549491139179],
+    [1, 0.15729920705028513],
+    [2, 0.004677734981047266],
+    [3.99, 1.6739211364520814e-08],
+    [4, 1.541725790028002e-08],
+    [4.01, 1.4196939421371052e-08],
+    [5, 1.537459794428035e-12],
+    [10, 2.088487583762545e-45],
+    [15, 7.212994172451207e-100],
+    [20, 5.395865611607901e-176],
+    [26, 5.663192408856143e-296],
+    [-0.3, 1.3286267594591274],
+    [-1, 1.842700792949715],
+    [-5, 1.9999999999984626],
+  ];
+
+  it('matches high-precision reference values to 1e-14 relative, far tail included', () => {
+    for (const [x, value] of table) expectRelative(erfc(x), value, 1e-14);
+  });
+
+  it('is 0 past its underflow, 2 far left, NaN for NaN', () => {
+    expect(erfc(27)).toBe(0);
+    expect(erfc(-40)).toBe(2);
+    expect(erfc(Number.NaN)).toBeNaN();
+  });
+
+  it('keeps erfc(x) + erfc(−x) = 2 and decreases', () => {
+    fc.assert(
+      fc.property(fc.double({ min: -6, max: 6, noNaN: true }), fc.double({ min: 1e-9, max: 1, noNaN: true }), (x, step) => {
+        expect(Math.abs(erfc(x) + erfc(-x) - 2)).toBeLessThan(1e-15);
+        expect(erfc(x + step)).toBeLessThanOrEqual(erfc(x));
+      }),
+    );
   });
 });
 
@@ -56,7 +82,7 @@ describe('Foster 2-D Pc: NASA CARA Omitron case 1 (inertial states, km and km²)
   it('circle of HBR 20 m gives 2.706023476569787e-05', () => {
     const pc = pc2dFromStates(o1, o2, 20, 'circle');
     expect(pc.ok).toBe(true);
-    if (pc.ok) expectRelative(pc.value, 2.706023476569787e-5);
+    if (pc.ok) expectRelative(pc.value, 2.706023476569787e-05);
   });
 
   it('square circumscribing HBR 20 m gives 3.44534649703584e-05', () => {
@@ -70,7 +96,7 @@ describe('Foster 2-D Pc: NASA CARA Omitron case 1 (inertial states, km and km²)
     const circle = pc2dFromStates(o2, o1, 20, 'circle');
     expect(square.ok && circle.ok).toBe(true);
     if (square.ok && circle.ok) {
-      expectRelative(circle.value, 2.706023476569787e-5);
+      expectRelative(circle.value, 2.706023476569787e-05);
       expect(Math.abs(square.value - circle.value) / circle.value).toBeLessThan(0.05);
     }
   });
