@@ -143,3 +143,82 @@ describe('Foster 2-D Pc: degenerate input', () => {
     expect(pc.ok && pc.value).toBeCloseTo(1, 9);
   });
 });
+
+/**
+ * An independent check: the bivariate normal density integrated over the disc in polar
+ * coordinates about the miss point, with no error function and no change of variable —
+ * Gauss–Legendre in the radius (nodes of `radialRule`) and the trapezoid rule in the angle
+ * (exponentially accurate for a smooth periodic integrand).
+ */
+function bruteForceCirclePc(p: { xm: number; ym: number; sxx: number; syy: number; sxy: number }, hbr: number): number {
+  const det = p.sxx * p.syy - p.sxy * p.sxy;
+  const norm = 1 / (2 * Math.PI * Math.sqrt(det));
+  const [nodes, weights] = radialRule;
+  const angles = 512;
+  let sum = 0;
+  for (let i = 0; i < nodes.length; i++) {
+    const r = (hbr * ((nodes[i] as number) + 1)) / 2;
+    let ring = 0;
+    for (let k = 0; k < angles; k++) {
+      const t = (2 * Math.PI * k) / angles;
+      const x = p.xm + r * Math.cos(t);
+      const y = p.ym + r * Math.sin(t);
+      ring += Math.exp(-(p.syy * x * x - 2 * p.sxy * x * y + p.sxx * y * y) / (2 * det));
+    }
+    sum += (weights[i] as number) * r * ring * ((2 * Math.PI) / angles);
+  }
+  return (norm * sum * hbr) / 2;
+}
+
+/** 48-point Gauss–Legendre rule on [−1, 1] by Newton's method on P₄₈ (Numerical Recipes 4.6). */
+const radialRule: [number[], number[]] = (() => {
+  const n = 48;
+  const nodes: number[] = [];
+  const weights: number[] = [];
+  for (let i = 0; i < n; i++) {
+    let z = Math.cos((Math.PI * (i + 0.75)) / (n + 0.5));
+    let dp = 0;
+    for (let it = 0; it < 100; it++) {
+      let p1 = 1;
+      let p2 = 0;
+      for (let j = 0; j < n; j++) {
+        const p3 = p2;
+        p2 = p1;
+        p1 = ((2 * j + 1) * z * p2 - j * p3) / (j + 1);
+      }
+      dp = (n * (z * p1 - p2)) / (z * z - 1);
+      const dz = p1 / dp;
+      z -= dz;
+      if (Math.abs(dz) < 1e-16) break;
+    }
+    nodes.push(z);
+    weights.push(2 / ((1 - z * z) * dp * dp));
+  }
+  return [nodes, weights];
+})();
+
+describe('Foster 2-D Pc against brute-force integration over the disc', () => {
+  it('agrees to 1e-6 on random encounter planes (disc up to twice the smaller sigma)', () => {
+    fc.assert(
+      fc.property(
+        fc.double({ min: 0, max: 4, noNaN: true }),
+        fc.double({ min: 0, max: 4, noNaN: true }),
+        fc.double({ min: 0, max: 3, noNaN: true }),
+        fc.double({ min: 0, max: 3, noNaN: true }),
+        fc.double({ min: -0.9, max: 0.9, noNaN: true }),
+        fc.double({ min: 0.05, max: 2, noNaN: true }),
+        (logSx, logSy, missX, missY, rho, hbrScale) => {
+          const sx = 10 ** logSx;
+          const sy = 10 ** logSy;
+          const plane = { xm: missX * sx, ym: missY * sy, sxx: sx * sx, syy: sy * sy, sxy: rho * sx * sy };
+          const hbr = hbrScale * Math.min(sx, sy) * Math.sqrt(1 - rho * rho);
+          const pc = pc2dEncounterPlane(plane, hbr);
+          expect(pc.ok).toBe(true);
+          const reference = bruteForceCirclePc(plane, hbr);
+          if (pc.ok) expect(Math.abs(pc.value - reference) / reference).toBeLessThan(1e-6);
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+});
