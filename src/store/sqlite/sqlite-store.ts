@@ -141,6 +141,10 @@ export class SqliteStore implements Store {
     return this.statements.activeCdmIdsForObject.all(objectId, objectId).map(String);
   }
 
+  cdmsOfPair(object1Id: string, object2Id: string): CdmRecord[] {
+    return this.statements.cdmsOfPair.all({ a: object1Id, b: object2Id }).map((text) => parseStored<CdmRecord>(text));
+  }
+
   getObject(id: string): ObjectRecord | undefined {
     return this.parseOptional<ObjectRecord>(this.statements.getObject.get(id));
   }
@@ -179,15 +183,15 @@ export class SqliteStore implements Store {
   }
 
   iterateCdms(): Iterable<CdmRecord> {
-    return this.iterate<CdmRecord>(this.statements.cdmChunk);
+    return this.iterate<CdmRecord>(this.statements.cdmChunk, this.statements.cdmLastSeq);
   }
 
   iterateObjects(): Iterable<ObjectRecord> {
-    return this.iterate<ObjectRecord>(this.statements.objectChunk);
+    return this.iterate<ObjectRecord>(this.statements.objectChunk, this.statements.objectLastSeq);
   }
 
   iterateManeuvers(): Iterable<ManeuverRecord> {
-    return this.iterate<ManeuverRecord>(this.statements.maneuverChunk);
+    return this.iterate<ManeuverRecord>(this.statements.maneuverChunk, this.statements.maneuverLastSeq);
   }
 
   activeCdmsWithTcaBefore(time: string, limit: number): CdmRecord[] {
@@ -311,13 +315,18 @@ export class SqliteStore implements Store {
     return text === undefined ? undefined : parseStored<T>(text);
   }
 
-  /** Reads in chunks by `seq` so that the connection is free for writes between chunks. */
-  private iterate<T>(chunk: Statements['cdmChunk']): Iterable<T> {
+  /**
+   * Reads in chunks by `seq` so that the connection is free for writes between chunks; each
+   * chunk as the table holds it then. Rows added after the iteration began (a larger `seq`)
+   * are left out, so that a full sync to a peer does not send back what the peer is sending.
+   */
+  private iterate<T>(chunk: Statements['cdmChunk'], lastSeq: Statements['cdmLastSeq']): Iterable<T> {
     return {
       *[Symbol.iterator]() {
+        const last = Number(lastSeq.get());
         let after = 0;
         for (;;) {
-          const rows = chunk.all(after, ITERATION_CHUNK) as unknown[][];
+          const rows = chunk.all(after, last, ITERATION_CHUNK) as unknown[][];
           for (const [seq, text] of rows) {
             after = Number(seq);
             yield parseStored<T>(text);
