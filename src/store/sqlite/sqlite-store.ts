@@ -1,5 +1,5 @@
 import { statSync } from 'node:fs';
-import type { Database } from 'better-sqlite3';
+import BetterSqlite3, { type Database } from 'better-sqlite3';
 import type { CdmRecord, ManeuverRecord, ObjectRecord } from '../../model/records.js';
 import { timestampKey } from '../../model/time.js';
 import type { CdmQuery, ManeuverQuery, ObjectQuery, Page, Paged, Store, StoredPeer } from '../store.js';
@@ -14,6 +14,15 @@ import { cdmRow, maneuverRow, objectRow, parseStored, peerRow } from './rows.js'
 import { StatementCache, prepareStatements, type Statements } from './statements.js';
 
 const ITERATION_CHUNK = 500;
+/** Page cache of the connection that reads whole tables (KiB): a scan reads each page once, so a cache only costs memory. */
+const SCAN_CACHE_KIB = 2048;
+
+/** The statements of the connection that reads whole tables in chunks (see `SqliteStore.iterate`). */
+function prepareScans(db: Database) {
+  const chunk = (table: string) => db.prepare(`SELECT seq, record FROM ${table} WHERE seq > ? AND seq <= ? ORDER BY seq LIMIT ?`).raw();
+  return { cdms: chunk('cdms'), objects: chunk('objects'), maneuvers: chunk('maneuvers') };
+}
+type Scans = ReturnType<typeof prepareScans>;
 
 /** The write-ahead log's size limit (bytes) unless the store is opened with another. */
 export const DEFAULT_WAL_LIMIT_BYTES = 64 * 1024 * 1024;
@@ -51,6 +60,8 @@ export class SqliteStore implements Store {
   private walCheckedAt = 0;
   private readonly checkpointer: Checkpointer;
   private readonly walSync: WalSync;
+  /** A second, read-only connection with a small page cache for whole-table reads; opened on first use. */
+  private scanner: { db: Database; scans: Scans } | undefined;
 
   constructor(
     private readonly db: Database,
@@ -183,15 +194,15 @@ export class SqliteStore implements Store {
   }
 
   iterateCdms(): Iterable<CdmRecord> {
-    return this.iterate<CdmRecord>(this.statements.cdmChunk, this.statements.cdmLastSeq);
+    return this.iterate<CdmRecord>('cdms', this.statements.cdmLastSeq);
   }
 
   iterateObjects(): Iterable<ObjectRecord> {
-    return this.iterate<ObjectRecord>(this.statements.objectChunk, this.statements.objectLastSeq);
+    return this.iterate<ObjectRecord>('objects', this.statements.objectLastSeq);
   }
 
   iterateManeuvers(): Iterable<ManeuverRecord> {
-    return this.iterate<ManeuverRecord>(this.statements.maneuverChunk, this.statements.maneuverLastSeq);
+    return this.iterate<ManeuverRecord>('maneuvers', this.statements.maneuverLastSeq);
   }
 
   activeCdmsWithTcaBefore(time: string, limit: number): CdmRecord[] {
@@ -273,6 +284,7 @@ export class SqliteStore implements Store {
     await this.batch.durable().catch(() => undefined);
     await this.walSync.close();
     await this.checkpointer.stop();
+    this.scanner?.db.close();
     try {
       this.db.pragma('optimize');
     } finally {
@@ -311,22 +323,42 @@ export class SqliteStore implements Store {
     return { items: this.records<T>({ sql, params: [...filter.params, page.limit, page.offset] }), total };
   }
 
+  private scanStatements(): Scans {
+    if (!this.scanner) {
+      const db = new BetterSqlite3(this.file, { readonly: true, fileMustExist: true });
+      db.pragma('trusted_schema = OFF');
+      db.pragma(`cache_size = -${SCAN_CACHE_KIB}`);
+      this.scanner = { db, scans: prepareScans(db) };
+    }
+    return this.scanner.scans;
+  }
+
   private parseOptional<T>(text: unknown): T | undefined {
     return text === undefined ? undefined : parseStored<T>(text);
   }
 
   /**
-   * Reads in chunks by `seq` so that the connection is free for writes between chunks; each
-   * chunk as the table holds it then. Rows added after the iteration began (a larger `seq`)
-   * are left out, so that a full sync to a peer does not send back what the peer is sending.
+   * Reads in chunks by `seq`, each chunk as the table holds it then. Rows added after the
+   * iteration began (a larger `seq`) are left out, so that a full sync to a peer does not
+   * send back what the peer is sending meanwhile.
+   *
+   * The chunks are read on a second connection with a small page cache: a whole table read
+   * (a full sync, the event index) would otherwise fill the writer's 64 MiB cache with pages
+   * it never needs again, and that memory stays with the process. Before each chunk the
+   * writes still open are committed, so that the other connection sees every write made so
+   * far, as the writer's own reads do.
    */
-  private iterate<T>(chunk: Statements['cdmChunk'], lastSeq: Statements['cdmLastSeq']): Iterable<T> {
+  private iterate<T>(table: keyof Scans, lastSeq: Statements['cdmLastSeq']): Iterable<T> {
+    const chunk = (after: number, last: number): unknown[][] => {
+      this.batch.flush();
+      return this.scanStatements()[table].all(after, last, ITERATION_CHUNK) as unknown[][];
+    };
     return {
       *[Symbol.iterator]() {
         const last = Number(lastSeq.get());
         let after = 0;
         for (;;) {
-          const rows = chunk.all(after, last, ITERATION_CHUNK) as unknown[][];
+          const rows = chunk(after, last);
           for (const [seq, text] of rows) {
             after = Number(seq);
             yield parseStored<T>(text);
