@@ -338,32 +338,40 @@ export class SqliteStore implements Store {
   }
 
   /**
-   * Reads in chunks by `seq`, each chunk as the table holds it then. Rows added after the
-   * iteration began (a larger `seq`) are left out, so that a full sync to a peer does not
-   * send back what the peer is sending meanwhile.
+   * Reads in chunks by `seq`. Rows added after the iteration began (a larger `seq`) are
+   * left out, so that a full sync to a peer does not send back what the peer is sending
+   * meanwhile. A record is read at most one chunk ahead of its turn.
    *
-   * The chunks are read on a second connection with a small page cache: a whole table read
-   * (a full sync, the event index) would otherwise fill the writer's 64 MiB cache with pages
-   * it never needs again, and that memory stays with the process. Before each chunk the
-   * writes still open are committed, so that the other connection sees every write made so
-   * far, as the writer's own reads do.
+   * Chunks are read on a second connection with a small page cache where it can: a whole
+   * table read (a full sync, the event index) would otherwise fill the writer's 64 MiB
+   * cache with pages it never needs again, and that memory stays with the process. That
+   * connection sees committed writes only, so it is used only while no write batch is open
+   * (between batches everything written so far is committed): the next chunk is read ahead
+   * on it at the first step that finds no batch open. A chunk needed while a batch is open
+   * and none was read ahead is read on the writer's connection, which sees every write.
    */
   private iterate<T>(table: keyof Scans, lastSeq: Statements['cdmLastSeq']): Iterable<T> {
-    const chunk = (after: number, last: number): unknown[][] => {
-      this.batch.flush();
-      return this.scanStatements()[table].all(after, last, ITERATION_CHUNK) as unknown[][];
+    const own = { cdms: this.statements.cdmChunk, objects: this.statements.objectChunk, maneuvers: this.statements.maneuverChunk }[table];
+    const read = (after: number, last: number): unknown[][] => {
+      const statement = this.batch.pending() ? own : this.scanStatements()[table];
+      return statement.all(after, last, ITERATION_CHUNK) as unknown[][];
     };
+    const pending = () => this.batch.pending();
     return {
       *[Symbol.iterator]() {
         const last = Number(lastSeq.get());
-        let after = 0;
+        let rows = read(0, last);
+        let ahead: unknown[][] | undefined;
         for (;;) {
-          const rows = chunk(after, last);
-          for (const [seq, text] of rows) {
-            after = Number(seq);
+          const full = rows.length === ITERATION_CHUNK;
+          const end = Number(rows.at(-1)?.[0] ?? last);
+          for (const [, text] of rows) {
+            if (full && !ahead && !pending()) ahead = read(end, last);
             yield parseStored<T>(text);
           }
-          if (rows.length < ITERATION_CHUNK) return;
+          if (!full) return;
+          rows = ahead ?? read(end, last);
+          ahead = undefined;
         }
       },
     };

@@ -49,16 +49,19 @@ export function prepareStatements(db: Database) {
     cdmIds: p('SELECT cdm_id FROM cdms ORDER BY seq').pluck(),
     objectIds: p('SELECT object_id FROM objects ORDER BY seq').pluck(),
     maneuverIds: p('SELECT maneuver_id FROM maneuvers ORDER BY seq').pluck(),
+    cdmChunk: p('SELECT seq, record FROM cdms WHERE seq > ? AND seq <= ? ORDER BY seq LIMIT ?').raw(),
     cdmLastSeq: p('SELECT coalesce(max(seq), 0) FROM cdms').pluck(),
 
     getObject: p('SELECT record FROM objects WHERE object_id = ?').pluck(),
     putObject: p(upsert('objects', 'object_id', ['status', 'object_type', 'owner', 'received_key', 'record'])),
     countActiveObjects: p("SELECT count(*) FROM objects WHERE status = 'active'").pluck(),
     purgeObjects: p('DELETE FROM objects WHERE received_key < ?'),
+    objectChunk: p('SELECT seq, record FROM objects WHERE seq > ? AND seq <= ? ORDER BY seq LIMIT ?').raw(),
     objectLastSeq: p('SELECT coalesce(max(seq), 0) FROM objects').pluck(),
 
     getManeuver: p('SELECT record FROM maneuvers WHERE maneuver_id = ?').pluck(),
     putManeuver: p(upsert('maneuvers', 'maneuver_id', ['object_id', 'status', 'record'])),
+    maneuverChunk: p('SELECT seq, record FROM maneuvers WHERE seq > ? AND seq <= ? ORDER BY seq LIMIT ?').raw(),
     maneuverLastSeq: p('SELECT coalesce(max(seq), 0) FROM maneuvers').pluck(),
 
     markSent: p('INSERT OR IGNORE INTO adj_rib_out (peer_id, record_key) VALUES (?, ?)'),
