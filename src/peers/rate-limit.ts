@@ -1,3 +1,5 @@
+import type { Config } from '../config/schema.js';
+
 /** A token bucket: `burst` tokens, refilled at `perSecond`. */
 export class TokenBucket {
   private tokens: number;
@@ -45,16 +47,12 @@ export class TokenBucket {
   }
 }
 
-/** `protocol.rate_limit` (src/config/schema.ts). */
-export interface RateLimitSettings {
-  /** Live budget: refill (messages/s) and size of the bucket. */
-  messages_per_second: number;
-  burst: number;
-  /** Table-transfer budget: refill (messages/s; the bucket holds one second of it). */
-  sync_messages_per_second: number;
-  /** How long (s) the table-transfer budget applies after this node asked for the peer's table. */
-  sync_window_seconds: number;
-}
+/**
+ * `protocol.rate_limit` (src/config/schema.ts): the live budget (`messages_per_second`,
+ * `burst`) and the table-transfer budget (`sync_messages_per_second`, its bucket holding one
+ * second of it; `sync_window_seconds`, how long it applies after this node asked for a table).
+ */
+export type RateLimitSettings = Config['protocol']['rate_limit'];
 
 /**
  * The inbound rate limit of one peer (PROTOCOL.md section 6 rule 1), counted per message
