@@ -1,5 +1,5 @@
 import type { Config } from './config/schema.js';
-import { EventIndex } from './events/index.js';
+import { EventIndex, type EventSource } from './events/index.js';
 import type { CdmRecord } from './model/records.js';
 import { assessCdmPc } from './pc/index.js';
 import type { Store } from './store/store.js';
@@ -16,17 +16,39 @@ export function withComputedPc(record: CdmRecord, pc: Config['pc']): CdmRecord {
   return { ...rest, ...assessCdmPc(cdm, { defaultHbrM: pc.default_hbr_m }) };
 }
 
+/** A record as the event index files it: with its computed Pc, as records stored before Pc was computed lack it. */
+function assessedForIndex(record: CdmRecord, pc: Config['pc']): CdmRecord {
+  return record.computed_pc || record.computed_pc_error || !record.announce ? record : withComputedPc(record, pc);
+}
+
+/** Whether the table holds any CDM (tombstones included). */
+function tableHolds(store: Store): boolean {
+  return store.queryCdms({ status: 'all', limit: 0, offset: 0, sort: { field: 'created_at', descending: false } }).total > 0;
+}
+
+/** The table as the lazily built event index reads it (`EventSource`). */
+function eventSource(store: Store, pc: () => Config['pc']): EventSource {
+  const assessed = (records: Iterable<CdmRecord>) => [...records].map((r) => assessedForIndex(r, pc()));
+  return {
+    *all() {
+      for (const record of store.iterateCdms()) yield assessedForIndex(record, pc());
+    },
+    pair: (object1Id, object2Id) => assessed(store.cdmsOfPair(object1Id, object2Id)),
+    pairOf: (cdmId) => {
+      const cdm = store.getCdm(cdmId)?.announce?.payload.cdm;
+      return cdm ? assessed(store.cdmsOfPair(cdm.object1.object_id, cdm.object2.object_id)) : [];
+    },
+  };
+}
+
 /**
  * Wraps a store (memory or file) so that every CDM put into the table carries its computed
  * Pc and is filed in the event index, and so that purges reach the index too. Everything
- * else goes to the store unchanged. The index starts from the records already held.
+ * else goes to the store unchanged. The index reads the records already held when it first
+ * needs them (`EventIndex`), so that start-up does not read the whole table.
  */
 export function assessingStore(store: Store, pc: () => Config['pc']): { store: Store; events: EventIndex } {
-  const events = new EventIndex();
-  for (const record of store.iterateCdms()) {
-    const held = record.computed_pc || record.computed_pc_error || !record.announce ? record : withComputedPc(record, pc());
-    events.upsert(held);
-  }
+  const events = new EventIndex(tableHolds(store) ? eventSource(store, pc) : undefined);
   // A write whose commit fails was undone by the store: the index files the record as the store holds it again.
   const reread = (cdmId: string): void => {
     const held = store.getCdm(cdmId);

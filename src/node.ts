@@ -269,7 +269,7 @@ export class SpaceCommsNode {
     this.auth.replace(config.api.auth.tokens);
     this.logger.level = config.logging.level;
     this.router.setMaxHopCount(config.protocol.max_hop_count);
-    this.peers.reconfigureRateLimits(config.protocol.rate_limit.messages_per_second, config.protocol.rate_limit.burst);
+    this.peers.reconfigureRateLimits(config.protocol.rate_limit);
     const tlsChanged = tls.material !== undefined && !sameTls(tls.material, this.tls);
     if (tls.material && tlsChanged) {
       this.tls = tls.material;

@@ -82,7 +82,7 @@ export async function syncAndSize(settings: BenchSettings) {
       fill_method: 'direct writes to the file store (dist/store/sqlite + applyToTable), before the node starts',
       fill_seconds: round(fill.seconds, 2),
       peer_storage: 'memory',
-      rate_limit: 'defaults (5000 msg/s, burst 10000)',
+      rate_limit: 'defaults (live 2000 msg/s, burst 4000; table-transfer budget 20000 msg/s for 300 s after a session is established)',
     };
     return { sync, size };
   } finally {

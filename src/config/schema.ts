@@ -143,6 +143,9 @@ export const ConfigSchema = Type.Object(
       rate_limit: Closed({
         messages_per_second: Type.Number({ exclusiveMinimum: 0, default: 2000 }),
         burst: Type.Integer({ minimum: 1, default: 4000 }),
+        /** Table-transfer budget (src/peers/rate-limit.ts): after this node asked for a peer's whole table. */
+        sync_messages_per_second: Type.Number({ exclusiveMinimum: 0, default: 20000 }),
+        sync_window_seconds: Type.Number({ minimum: 0, default: 300 }),
       }),
       queue_max_messages: Type.Integer({ minimum: 1, default: 10000 }),
       max_in_flight: Type.Integer({ minimum: 1, maximum: 64, default: 4 }),

@@ -4,7 +4,7 @@
  * (the time that decides `closed` is a parameter).
  */
 export { EVENT_TCA_WINDOW_MS, clusterPair } from './cluster.js';
-export { EventIndex } from './event-index.js';
+export { EventIndex, type EventSource } from './event-index.js';
 export { eventIdOf, memberOf, pairKey, type EventMember } from './member.js';
 export { EVENT_SORT_FIELDS, eventMatches, queryEvents, type EventQuery, type EventSortField } from './query.js';
 export { BELOW_LEVELS, NO_PC_LEVEL, isClosed, latestMember, memberPc, riskLevel, summarizeEvent, type AlertLevel, type ConjunctionEvent } from './summary.js';

@@ -122,9 +122,9 @@ export class InboundHandler {
     return this.error('UNAUTHORIZED', 'authentication failed');
   }
 
-  /** Section 6 rule 1: one token from the peer's bucket, or 429 with `Retry-After`. */
-  admit(session: PeerSession): InboundReply | undefined {
-    if (session.bucket.take()) return undefined;
+  /** Section 6 rule 1: one token of the peer's rate limit (`PeerRateLimit`), or 429 with `Retry-After`. */
+  admit(session: PeerSession, inBatch = false): InboundReply | undefined {
+    if (session.rateLimit.take(inBatch)) return undefined;
     const now = Date.now();
     if ((this.rateLogAt.get(session.id) ?? 0) + 1000 <= now) {
       this.rateLogAt.set(session.id, now);
@@ -132,7 +132,7 @@ export class InboundHandler {
     }
     // Counted (metrics) and logged once a second, never written to the audit trail: a flood must not become disk writes.
     const reply = this.error('RATE_LIMITED', 'rate limit exceeded; retry later');
-    return { ...reply, headers: { 'retry-after': String(session.bucket.retryAfterSeconds()) } };
+    return { ...reply, headers: { 'retry-after': String(session.rateLimit.retryAfterSeconds()) } };
   }
 
   /** An unexpected failure while handling a message: 500 INTERNAL_ERROR, never a stack trace. */
@@ -154,7 +154,8 @@ export class InboundHandler {
 
   /**
    * PROTOCOL.md section 11: each envelope handled as if it had come alone, in order, each
-   * taking a token of the rate limit (the first took its token with the request); one
+   * taking a token of the rate limit (the first took its token with the request; the others
+   * may take the table-transfer budget, see `PeerRateLimit`); one
    * commit for the whole batch before the answer `200 {results}`.
    */
   async handleBatch(raw: { batch: unknown }, session: PeerSession): Promise<InboundReply> {
@@ -167,7 +168,7 @@ export class InboundHandler {
     const results: unknown[] = [];
     const audits: [Record<string, unknown> | undefined, InboundReply][] = [];
     for (const [i, item] of list.entries()) {
-      const limited = i > 0 ? this.admit(session) : undefined;
+      const limited = i > 0 ? this.admit(session, true) : undefined;
       const type = (item as { message_type?: unknown } | null)?.message_type;
       const reply =
         limited ??

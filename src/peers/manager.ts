@@ -4,6 +4,7 @@ import type { Neighbour, Neighbours } from '../routing/router.js';
 import type { TableMessage } from '../routing/table.js';
 import type { PeerDirectory, SyncRequestOutcome } from './directory.js';
 import type { PeerDefinition, PeerRegistry, PeerView } from './registry.js';
+import type { RateLimitSettings } from './rate-limit.js';
 import { PeerSession, type SessionDeps } from './session.js';
 
 /** How long a GOODBYE may take before the peering is ended anyway. */
@@ -132,8 +133,8 @@ export class PeerManager implements PeerDirectory, Neighbours {
   }
 
   /** New rate limits for every session (reload). */
-  reconfigureRateLimits(perSecond: number, burst: number): void {
-    for (const session of this.sessions.values()) session.bucket.reconfigure(perSecond, burst);
+  reconfigureRateLimits(settings: RateLimitSettings): void {
+    for (const session of this.sessions.values()) session.rateLimit.reconfigure(settings);
   }
 
   /** Says GOODBYE, ends the session and stops its retries; forgets what was sent to the peer. */

@@ -16,7 +16,7 @@ import { PeerLink, isSuccess } from './link.js';
 import { backoffDelay } from './backoff.js';
 import { DeliveryHealth } from './delivery.js';
 import { OutboundQueue, type SendOutcome } from './queue.js';
-import { TokenBucket } from './rate-limit.js';
+import { PeerRateLimit } from './rate-limit.js';
 import { LogLimiter } from '../observability/log-limiter.js';
 import type { PeerDefinition, PeerView, SessionStatus } from './registry.js';
 import type { PeerTransport, PostResult } from './transport.js';
@@ -61,7 +61,8 @@ export class PeerSession {
   private probeAttempts = 0;
   private batchRefused = false;
   private probeTimer: NodeJS.Timeout | undefined;
-  readonly bucket: TokenBucket;
+  /** The peer's inbound rate limit: live and table-transfer budgets. */
+  readonly rateLimit: PeerRateLimit;
   private readonly link: PeerLink;
   private readonly queue: OutboundQueue;
   private negotiatedVersion: string | null = null;
@@ -87,7 +88,7 @@ export class PeerSession {
     private readonly deps: SessionDeps,
   ) {
     const p = deps.protocol();
-    this.bucket = new TokenBucket(p.rate_limit.messages_per_second, p.rate_limit.burst);
+    this.rateLimit = new PeerRateLimit(p.rate_limit);
     this.link = new PeerLink(peer.peer_id, deps.transport(peer, () => this.peer.auth_token), deps.audit, deps.metrics);
     this.delivery = new DeliveryHealth(peer.peer_id, deps.logger);
     this.queue = new OutboundQueue({
@@ -294,6 +295,8 @@ export class PeerSession {
     this.probeAttempts = 0;
     this.batchRefused = false;
     this.lastSeen = Date.now();
+    // Section 5 rule 3: the peer now sends its whole table; it gets the table-transfer budget.
+    this.rateLimit.openTransfer(initiatedBy === 'us');
     // Our HELLO was answered: our sends reach the peer. Its HELLO to us proves only its own direction.
     this.delivery.reset(initiatedBy === 'us' ? 'ok' : 'unverified');
     this.deps.logger.info({ peer: this.id, negotiated_version: version, initiated_by: initiatedBy }, 'peer session established');
@@ -353,6 +356,7 @@ export class PeerSession {
       return 'HELLO';
     }
     const envelope = sessionEnvelope({ nodeId: this.deps.nodeId, messageId: randomUUID(), now: this.deps.now() }, 'SYNC_REQUEST', reason);
+    this.rateLimit.openTransfer(true);
     const posted = await this.link.post(envelope);
     if (posted.ok && isSuccess(posted.result)) return 'SYNC_REQUEST';
     void this.connect();

@@ -10,9 +10,11 @@ import { jsonPointerToField, isUtcTimestamp, type ValidationIssue } from './vali
 const ajv = new Ajv({ allErrors: true, strict: false, useDefaults: true, verbose: true });
 ajv.addFormat('utc-date-time', { type: 'string', validate: isUtcTimestamp });
 
+/** The validator is compiled on its first call, so that importing a module that declares one costs nothing at start-up. */
 export function compileReporting<T>(schema: TSchema): (value: unknown) => { ok: true; value: T } | { ok: false; issues: ValidationIssue[] } {
-  const validate: ValidateFunction<T> = ajv.compile<T>(schema);
+  let compiled: ValidateFunction<T> | undefined;
   return (value) => {
+    const validate = (compiled ??= ajv.compile<T>(schema));
     if (validate(value)) return { ok: true, value };
     return { ok: false, issues: dedupe((validate.errors ?? []).filter(isReportable).map(describeFully)) };
   };

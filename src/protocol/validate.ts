@@ -94,11 +94,22 @@ function run<T>(validate: ValidateFunction<T>, value: unknown, base = ''): Valid
   return { ok: false, issue: describe(first, base) };
 }
 
-const envelopeValidator = compile<Envelope>(EnvelopeShape);
-const cdmValidator = compile<Cdm>(Cdm);
-const payloadValidators = Object.fromEntries(
-  Object.entries(PAYLOAD_SCHEMAS).map(([type, schema]) => [type, compile(schema)]),
-) as { [K in MessageType]: ValidateFunction<PayloadByType[K]> };
+/*
+ * Validators are compiled on first use, not at import: compiling every schema takes a few
+ * hundred milliseconds, which start-up would otherwise pay before the node can answer.
+ */
+let envelopeValidator: ValidateFunction<Envelope> | undefined;
+let cdmValidator: ValidateFunction<Cdm> | undefined;
+const payloadValidators = new Map<MessageType, ValidateFunction<unknown>>();
+
+function payloadValidator(type: MessageType): ValidateFunction<unknown> {
+  let validator = payloadValidators.get(type);
+  if (!validator) {
+    validator = compile<unknown>(PAYLOAD_SCHEMAS[type]);
+    payloadValidators.set(type, validator);
+  }
+  return validator;
+}
 
 export function isMessageType(value: string): value is MessageType {
   return Object.hasOwn(PAYLOAD_SCHEMAS, value);
@@ -110,7 +121,7 @@ export type EnvelopeCheck =
 
 /** Checks the envelope, then the payload against its message type's schema. */
 export function validateEnvelope(raw: unknown): EnvelopeCheck {
-  const shape = run(envelopeValidator, raw);
+  const shape = run((envelopeValidator ??= compile<Envelope>(EnvelopeShape)), raw);
   if (!shape.ok) return shape;
   const type = shape.value.message_type as string;
   if (!isMessageType(type)) {
@@ -120,15 +131,15 @@ export function validateEnvelope(raw: unknown): EnvelopeCheck {
       issue: { field: 'message_type', message: `Unknown message_type: ${type}` },
     };
   }
-  const payload = run(payloadValidators[type] as ValidateFunction<unknown>, shape.value.payload, 'payload');
+  const payload = run(payloadValidator(type), shape.value.payload, 'payload');
   if (!payload.ok) return payload;
   return { ok: true, envelope: shape.value };
 }
 
 export function validatePayload<T extends MessageType>(type: T, raw: unknown, base = ''): Validated<PayloadByType[T]> {
-  return run(payloadValidators[type] as ValidateFunction<PayloadByType[T]>, raw, base);
+  return run(payloadValidator(type) as ValidateFunction<PayloadByType[T]>, raw, base);
 }
 
 export function validateCdm(raw: unknown, base = ''): Validated<Cdm> {
-  return run(cdmValidator, raw, base);
+  return run((cdmValidator ??= compile<Cdm>(Cdm)), raw, base);
 }

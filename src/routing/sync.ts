@@ -14,26 +14,15 @@ export interface SyncOptions {
  * payloads (each held as this node sends it on), through the peer's export policy and
  * Adj-RIB-Out (section 8: a record already sent to the peer always goes, so its
  * tombstone reaches it whatever the filters now say). Each record sent is marked in the
- * Adj-RIB-Out. Keys are taken first and each record is read when its turn comes, so the
- * table may change while a long sync runs.
+ * Adj-RIB-Out. The table is read in its stored order, a page at a time when the queue
+ * asks for more (`Store.iterateCdms`), so the table may change while a long sync runs:
+ * a record changed after its page was read reaches the peer as a live message.
  */
 export function* syncMessages(store: Store, peer: Neighbour, options: SyncOptions = {}): Generator<TableMessage> {
-  const cdmIds = store.cdmIds();
-  const objectIds = store.objectIds();
-  const maneuverIds = store.maneuverIds();
   const pick = (first: TableMessage | undefined, second: TableMessage | undefined) => chosen(store, peer, options, first, second);
-  for (const id of cdmIds) {
-    const record = store.getCdm(id);
-    yield* pick(record?.announce, record?.withdrawal);
-  }
-  for (const id of objectIds) {
-    const record = store.getObject(id);
-    yield* pick(record?.announce, record?.withdrawal);
-  }
-  for (const id of maneuverIds) {
-    const record = store.getManeuver(id);
-    yield* pick(record?.intent, record?.status_update);
-  }
+  for (const record of store.iterateCdms()) yield* pick(record.announce, record.withdrawal);
+  for (const record of store.iterateObjects()) yield* pick(record.announce, record.withdrawal);
+  for (const record of store.iterateManeuvers()) yield* pick(record.intent, record.status_update);
 }
 
 /** The messages of one record that go to the peer; marks the record as sent when any does. */

@@ -57,6 +57,17 @@ export class MemoryStore implements Store {
     return ids.sort(compareStrings);
   }
 
+  cdmsOfPair(object1Id: string, object2Id: string): CdmRecord[] {
+    const out: CdmRecord[] = [];
+    for (const r of this.cdms.values()) {
+      const cdm = r.announce?.payload.cdm;
+      if (!cdm) continue;
+      const [a, b] = [cdm.object1.object_id, cdm.object2.object_id];
+      if ((a === object1Id && b === object2Id) || (a === object2Id && b === object1Id)) out.push(r);
+    }
+    return out;
+  }
+
   getObject(id: string): ObjectRecord | undefined {
     return this.objects.get(id);
   }

@@ -63,6 +63,8 @@ export interface Store {
   queryCdms(query: CdmQuery): Paged<CdmRecord>;
   countActiveCdms(): number;
   activeCdmIdsForObject(objectId: string): string[];
+  /** The CDMs (any status) between these two objects, in either order: one conjunction pair's records. */
+  cdmsOfPair(object1Id: string, object2Id: string): CdmRecord[];
 
   getObject(id: string): ObjectRecord | undefined;
   putObject(record: ObjectRecord): void;
@@ -78,7 +80,10 @@ export interface Store {
   objectIds(): string[];
   maneuverIds(): string[];
 
-  /** Every record; streamed so that a large table is not copied. */
+  /**
+   * Every record held when the iteration begins, in insertion order; streamed so that a
+   * large table is not copied (records added meanwhile are not visited).
+   */
   iterateCdms(): Iterable<CdmRecord>;
   iterateObjects(): Iterable<ObjectRecord>;
   iterateManeuvers(): Iterable<ManeuverRecord>;

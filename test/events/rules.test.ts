@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { EventIndex, clusterPair, memberOf, riskLevel, summarizeEvent, type EventMember } from '../../src/events/index.js';
+import { EventIndex, clusterPair, memberOf, riskLevel, summarizeEvent, type EventMember, type EventSource } from '../../src/events/index.js';
 import type { CdmRecord } from '../../src/model/records.js';
 import type { Cdm } from '../../src/protocol/cdm.js';
 import { sampleCdm, sampleCdmEnvelope } from '../helpers/fixtures.js';
@@ -99,6 +99,63 @@ describe('grouping CDMs into conjunction events', () => {
         }
         expect(eventsOf(other)).toBe(eventsOf(inOrder));
         for (const r of records) expect(other.eventIdOfCdm(r.cdm_id)).toBe(inOrder.eventIdOfCdm(r.cdm_id));
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
+
+/** A table of records as a lazily built index reads it. */
+function tableSource(table: Map<string, CdmRecord>, reads: string[]): EventSource {
+  const ofPair = (a: string, b: string) =>
+    [...table.values()].filter((r) => {
+      const cdm = r.announce?.payload.cdm;
+      return cdm !== undefined && ((cdm.object1.object_id === a && cdm.object2.object_id === b) || (cdm.object1.object_id === b && cdm.object2.object_id === a));
+    });
+  return {
+    all: () => (reads.push('all'), [...table.values()]),
+    pair: (a, b) => (reads.push('pair'), ofPair(a, b)),
+    pairOf: (id) => {
+      reads.push('pairOf');
+      const cdm = table.get(id)?.announce?.payload.cdm;
+      return cdm ? ofPair(cdm.object1.object_id, cdm.object2.object_id) : [];
+    },
+  };
+}
+
+describe('an event index built lazily from a table already held', () => {
+  it('answers as one built from every record at start, through writes and purges', () => {
+    fc.assert(
+      fc.property(fc.array(spec, { minLength: 1, maxLength: 20 }), fc.array(spec, { maxLength: 8 }), fc.boolean(), (held, written, readAllFirst) => {
+        const table = new Map<string, CdmRecord>();
+        for (const [id, s] of held.entries()) table.set(`C-${id}`, record(cdmOf({ ...s, id }), id % 4 === 3 ? 'withdrawn' : 'active'));
+        const eager = new EventIndex();
+        for (const r of table.values()) eager.upsert(r);
+        const reads: string[] = [];
+        const lazy = new EventIndex(tableSource(table, reads));
+        expect(reads).toEqual([]);
+        if (readAllFirst) lazy.all();
+        // Writes as the store wrapper makes them: the table first, then the index; some replace held records.
+        for (const [i, s] of written.entries()) {
+          const id = i % 2 === 0 ? i : 100 + i;
+          const r = record(cdmOf({ ...s, id }));
+          expect(lazy.eventIdOfCdm(r.cdm_id)).toBe(eager.eventIdOfCdm(r.cdm_id));
+          table.set(r.cdm_id, r);
+          eager.upsert(r);
+          lazy.upsert(r);
+          expect(lazy.eventIdOfCdm(r.cdm_id)).toBe(eager.eventIdOfCdm(r.cdm_id));
+          const eventId = eager.eventIdOfCdm(r.cdm_id) as string;
+          expect(lazy.get(eventId)?.map((m) => m.cdm_id).sort()).toEqual(eager.get(eventId)?.map((m) => m.cdm_id).sort());
+        }
+        if (!readAllFirst) expect(reads).not.toContain('all');
+        // A purge as the store wrapper makes it: the table first, then the index.
+        const before = isoDay(0);
+        for (const [id, r] of table) if (r.status === 'withdrawn' && r.received_at < before) table.delete(id);
+        eager.purgeWithdrawn(before);
+        lazy.purgeWithdrawn(before);
+        for (const id of table.keys()) expect(lazy.eventIdOfCdm(id)).toBe(eager.eventIdOfCdm(id));
+        expect(eventsOf(lazy)).toBe(eventsOf(eager));
+        expect(lazy.size()).toBe(eager.size());
       }),
       { numRuns: 200 },
     );

@@ -215,6 +215,26 @@ describe.each(kinds)('Store contract: $name', (kind) => {
     expect(ids([...store.iterateCdms()])).toEqual(ids(many));
   });
 
+  it('iterates what was held when the iteration began, written but not yet committed too, and leaves out what came later', async () => {
+    const many = Array.from({ length: 1203 }, (_, i) => makeCdmRecord({ cdm_id: `N-${i}` }));
+    putAll(many);
+    await store.durable();
+    // Written just before the iteration, its batch still open: seen as written.
+    store.putCdm(makeCdmRecord({ cdm_id: 'N-1000', status: 'withdrawn' }));
+    const seen: CdmRecord[] = [];
+    let step = 0;
+    for (const record of store.iterateCdms()) {
+      seen.push(record);
+      step += 1;
+      // Writes during the iteration: a batch open across chunk boundaries, and one committed between them.
+      if (step === 20) store.putCdm(makeCdmRecord({ cdm_id: 'LATE-1' }));
+      if (step === 600) await store.durable();
+      if (step === 700) store.putCdm(makeCdmRecord({ cdm_id: 'LATE-2' }));
+    }
+    expect(ids(seen)).toEqual(ids(many));
+    expect(seen.find((r) => r.cdm_id === 'N-1000')?.status).toBe('withdrawn');
+  });
+
   it('stores, replaces and deletes peers', async () => {
     store.putPeer(makePeer('peer-b'));
     store.putPeer(makePeer('peer-a'));

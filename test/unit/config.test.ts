@@ -40,7 +40,7 @@ describe('configuration defaults', () => {
         session_timeout_seconds: 120,
         max_hop_count: 10,
         tca_grace_minutes: 60,
-        rate_limit: { messages_per_second: 2000, burst: 4000 },
+        rate_limit: { messages_per_second: 2000, burst: 4000, sync_messages_per_second: 20000, sync_window_seconds: 300 },
         queue_max_messages: 10000,
         max_in_flight: 4,
         sync_in_flight: 16,

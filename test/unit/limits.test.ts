@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { backoffDelay } from '../../src/peers/backoff.js';
-import { TokenBucket } from '../../src/peers/rate-limit.js';
+import { PeerRateLimit, TokenBucket } from '../../src/peers/rate-limit.js';
 import { SeenMessages } from '../../src/routing/seen.js';
 
 describe('the seen-message set', () => {
@@ -33,6 +33,48 @@ describe('the token bucket', () => {
     now = 100;
     expect(bucket.take()).toBe(true);
     expect(bucket.take()).toBe(false);
+  });
+});
+
+describe('the peer rate limit', () => {
+  const settings = { messages_per_second: 10, burst: 2, sync_messages_per_second: 100, sync_window_seconds: 60 };
+  const takes = (limit: PeerRateLimit, n: number, inBatch: boolean) => Array.from({ length: n }, () => limit.take(inBatch)).filter(Boolean).length;
+
+  it('counts every message against the live budget outside a table transfer', () => {
+    let now = 0;
+    const limit = new PeerRateLimit(settings, () => now);
+    expect(takes(limit, 5, true)).toBe(2);
+    now += 1000;
+    expect(takes(limit, 20, true)).toBe(2);
+  });
+
+  it('gives the envelopes of batches the table-transfer budget for the window after this node asked for the table, single POSTs not', () => {
+    let now = 0;
+    const limit = new PeerRateLimit(settings, () => now);
+    limit.openTransfer(true);
+    expect(takes(limit, 5, false)).toBe(2);
+    expect(takes(limit, 150, true)).toBe(100);
+    now += 1000;
+    expect(takes(limit, 150, true)).toBe(100 + 2);
+    now += 60_000;
+    expect(limit.transferOpen()).toBe(false);
+    expect(takes(limit, 150, true)).toBe(2);
+  });
+
+  it('lets a peer that establishes sessions itself reopen the window only after two windows', () => {
+    let now = 0;
+    const limit = new PeerRateLimit(settings, () => now);
+    limit.openTransfer(false);
+    now += 60_000;
+    limit.openTransfer(false);
+    expect(limit.transferOpen()).toBe(false);
+    now += 60_000;
+    limit.openTransfer(false);
+    expect(limit.transferOpen()).toBe(true);
+    now += 60_000;
+    // This node's own request (its HELLO, SYNC_REQUEST) always opens one.
+    limit.openTransfer(true);
+    expect(limit.transferOpen()).toBe(true);
   });
 });
 

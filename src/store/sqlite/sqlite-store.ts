@@ -1,5 +1,5 @@
 import { statSync } from 'node:fs';
-import type { Database } from 'better-sqlite3';
+import BetterSqlite3, { type Database } from 'better-sqlite3';
 import type { CdmRecord, ManeuverRecord, ObjectRecord } from '../../model/records.js';
 import { timestampKey } from '../../model/time.js';
 import type { CdmQuery, ManeuverQuery, ObjectQuery, Page, Paged, Store, StoredPeer } from '../store.js';
@@ -14,6 +14,15 @@ import { cdmRow, maneuverRow, objectRow, parseStored, peerRow } from './rows.js'
 import { StatementCache, prepareStatements, type Statements } from './statements.js';
 
 const ITERATION_CHUNK = 500;
+/** Page cache of the connection that reads whole tables (KiB): a scan reads each page once, so a cache only costs memory. */
+const SCAN_CACHE_KIB = 2048;
+
+/** The statements of the connection that reads whole tables in chunks (see `SqliteStore.iterate`). */
+function prepareScans(db: Database) {
+  const chunk = (table: string) => db.prepare(`SELECT seq, record FROM ${table} WHERE seq > ? AND seq <= ? ORDER BY seq LIMIT ?`).raw();
+  return { cdms: chunk('cdms'), objects: chunk('objects'), maneuvers: chunk('maneuvers') };
+}
+type Scans = ReturnType<typeof prepareScans>;
 
 /** The write-ahead log's size limit (bytes) unless the store is opened with another. */
 export const DEFAULT_WAL_LIMIT_BYTES = 64 * 1024 * 1024;
@@ -51,6 +60,8 @@ export class SqliteStore implements Store {
   private walCheckedAt = 0;
   private readonly checkpointer: Checkpointer;
   private readonly walSync: WalSync;
+  /** A second, read-only connection with a small page cache for whole-table reads; opened on first use. */
+  private scanner: { db: Database; scans: Scans } | undefined;
 
   constructor(
     private readonly db: Database,
@@ -141,6 +152,10 @@ export class SqliteStore implements Store {
     return this.statements.activeCdmIdsForObject.all(objectId, objectId).map(String);
   }
 
+  cdmsOfPair(object1Id: string, object2Id: string): CdmRecord[] {
+    return this.statements.cdmsOfPair.all({ a: object1Id, b: object2Id }).map((text) => parseStored<CdmRecord>(text));
+  }
+
   getObject(id: string): ObjectRecord | undefined {
     return this.parseOptional<ObjectRecord>(this.statements.getObject.get(id));
   }
@@ -179,15 +194,15 @@ export class SqliteStore implements Store {
   }
 
   iterateCdms(): Iterable<CdmRecord> {
-    return this.iterate<CdmRecord>(this.statements.cdmChunk);
+    return this.iterate<CdmRecord>('cdms', this.statements.cdmLastSeq);
   }
 
   iterateObjects(): Iterable<ObjectRecord> {
-    return this.iterate<ObjectRecord>(this.statements.objectChunk);
+    return this.iterate<ObjectRecord>('objects', this.statements.objectLastSeq);
   }
 
   iterateManeuvers(): Iterable<ManeuverRecord> {
-    return this.iterate<ManeuverRecord>(this.statements.maneuverChunk);
+    return this.iterate<ManeuverRecord>('maneuvers', this.statements.maneuverLastSeq);
   }
 
   activeCdmsWithTcaBefore(time: string, limit: number): CdmRecord[] {
@@ -269,6 +284,7 @@ export class SqliteStore implements Store {
     await this.batch.durable().catch(() => undefined);
     await this.walSync.close();
     await this.checkpointer.stop();
+    this.scanner?.db.close();
     try {
       this.db.pragma('optimize');
     } finally {
@@ -307,22 +323,55 @@ export class SqliteStore implements Store {
     return { items: this.records<T>({ sql, params: [...filter.params, page.limit, page.offset] }), total };
   }
 
+  private scanStatements(): Scans {
+    if (!this.scanner) {
+      const db = new BetterSqlite3(this.file, { readonly: true, fileMustExist: true });
+      db.pragma('trusted_schema = OFF');
+      db.pragma(`cache_size = -${SCAN_CACHE_KIB}`);
+      this.scanner = { db, scans: prepareScans(db) };
+    }
+    return this.scanner.scans;
+  }
+
   private parseOptional<T>(text: unknown): T | undefined {
     return text === undefined ? undefined : parseStored<T>(text);
   }
 
-  /** Reads in chunks by `seq` so that the connection is free for writes between chunks. */
-  private iterate<T>(chunk: Statements['cdmChunk']): Iterable<T> {
+  /**
+   * Reads in chunks by `seq`. Rows added after the iteration began (a larger `seq`) are
+   * left out, so that a full sync to a peer does not send back what the peer is sending
+   * meanwhile. A record is read at most one chunk ahead of its turn.
+   *
+   * Chunks are read on a second connection with a small page cache where it can: a whole
+   * table read (a full sync, the event index) would otherwise fill the writer's 64 MiB
+   * cache with pages it never needs again, and that memory stays with the process. That
+   * connection sees committed writes only, so it is used only while no write batch is open
+   * (between batches everything written so far is committed): the next chunk is read ahead
+   * on it at the first step that finds no batch open. A chunk needed while a batch is open
+   * and none was read ahead is read on the writer's connection, which sees every write.
+   */
+  private iterate<T>(table: keyof Scans, lastSeq: Statements['cdmLastSeq']): Iterable<T> {
+    const own = { cdms: this.statements.cdmChunk, objects: this.statements.objectChunk, maneuvers: this.statements.maneuverChunk }[table];
+    const read = (after: number, last: number): unknown[][] => {
+      const statement = this.batch.pending() ? own : this.scanStatements()[table];
+      return statement.all(after, last, ITERATION_CHUNK) as unknown[][];
+    };
+    const pending = () => this.batch.pending();
     return {
       *[Symbol.iterator]() {
-        let after = 0;
+        const last = Number(lastSeq.get());
+        let rows = read(0, last);
+        let ahead: unknown[][] | undefined;
         for (;;) {
-          const rows = chunk.all(after, ITERATION_CHUNK) as unknown[][];
-          for (const [seq, text] of rows) {
-            after = Number(seq);
+          const full = rows.length === ITERATION_CHUNK;
+          const end = Number(rows.at(-1)?.[0] ?? last);
+          for (const [, text] of rows) {
+            if (full && !ahead && !pending()) ahead = read(end, last);
             yield parseStored<T>(text);
           }
-          if (rows.length < ITERATION_CHUNK) return;
+          if (!full) return;
+          rows = ahead ?? read(end, last);
+          ahead = undefined;
         }
       },
     };

@@ -35,6 +35,11 @@ export function prepareStatements(db: Database) {
       "SELECT cdm_id FROM cdms WHERE object1_id = ? AND status = 'active' " +
         "UNION SELECT cdm_id FROM cdms WHERE object2_id = ? AND status = 'active' ORDER BY cdm_id",
     ).pluck(),
+    // Both orders of the pair, each through its object index; a row matching both (a == b) once.
+    cdmsOfPair: p(
+      'SELECT record FROM cdms WHERE seq IN (SELECT seq FROM cdms WHERE object1_id = @a AND object2_id = @b ' +
+        'UNION SELECT seq FROM cdms WHERE object1_id = @b AND object2_id = @a) ORDER BY seq',
+    ).pluck(),
     // Insertion order (seq), as the reference store's Map iteration; the inner query walks an index.
     activeCdmsWithTcaBefore: p(
       'SELECT record FROM cdms WHERE seq IN (' +
@@ -44,17 +49,20 @@ export function prepareStatements(db: Database) {
     cdmIds: p('SELECT cdm_id FROM cdms ORDER BY seq').pluck(),
     objectIds: p('SELECT object_id FROM objects ORDER BY seq').pluck(),
     maneuverIds: p('SELECT maneuver_id FROM maneuvers ORDER BY seq').pluck(),
-    cdmChunk: p('SELECT seq, record FROM cdms WHERE seq > ? ORDER BY seq LIMIT ?').raw(),
+    cdmChunk: p('SELECT seq, record FROM cdms WHERE seq > ? AND seq <= ? ORDER BY seq LIMIT ?').raw(),
+    cdmLastSeq: p('SELECT coalesce(max(seq), 0) FROM cdms').pluck(),
 
     getObject: p('SELECT record FROM objects WHERE object_id = ?').pluck(),
     putObject: p(upsert('objects', 'object_id', ['status', 'object_type', 'owner', 'received_key', 'record'])),
     countActiveObjects: p("SELECT count(*) FROM objects WHERE status = 'active'").pluck(),
     purgeObjects: p('DELETE FROM objects WHERE received_key < ?'),
-    objectChunk: p('SELECT seq, record FROM objects WHERE seq > ? ORDER BY seq LIMIT ?').raw(),
+    objectChunk: p('SELECT seq, record FROM objects WHERE seq > ? AND seq <= ? ORDER BY seq LIMIT ?').raw(),
+    objectLastSeq: p('SELECT coalesce(max(seq), 0) FROM objects').pluck(),
 
     getManeuver: p('SELECT record FROM maneuvers WHERE maneuver_id = ?').pluck(),
     putManeuver: p(upsert('maneuvers', 'maneuver_id', ['object_id', 'status', 'record'])),
-    maneuverChunk: p('SELECT seq, record FROM maneuvers WHERE seq > ? ORDER BY seq LIMIT ?').raw(),
+    maneuverChunk: p('SELECT seq, record FROM maneuvers WHERE seq > ? AND seq <= ? ORDER BY seq LIMIT ?').raw(),
+    maneuverLastSeq: p('SELECT coalesce(max(seq), 0) FROM maneuvers').pluck(),
 
     markSent: p('INSERT OR IGNORE INTO adj_rib_out (peer_id, record_key) VALUES (?, ?)'),
     wasSent: p('SELECT 1 FROM adj_rib_out WHERE peer_id = ? AND record_key = ?').pluck(),
