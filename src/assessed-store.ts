@@ -7,12 +7,13 @@ import type { Store } from './store/store.js';
 /**
  * The record as it is stored: the CDM's own Pc computed from its content (src/pc), replacing
  * whatever a previous version of the record carried. Without an announce there is nothing
- * to compute; with `pc.enabled: false` nothing is computed.
+ * to compute; with `pc.enabled: false` nothing is computed, and `computed_pc_error` says so.
  */
 export function withComputedPc(record: CdmRecord, pc: Config['pc']): CdmRecord {
   const { computed_pc: _pc, computed_pc_error: _error, ...rest } = record;
   const cdm = record.announce?.payload.cdm;
-  if (!cdm || !pc.enabled) return rest;
+  if (!cdm) return rest;
+  if (!pc.enabled) return { ...rest, computed_pc_error: 'not computed: pc.enabled is false on this node' };
   return { ...rest, ...assessCdmPc(cdm, { defaultHbrM: pc.default_hbr_m }) };
 }
 

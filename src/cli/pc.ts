@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
-import { parseCdm } from '../ccsds/index.js';
-import { HARD_BODY_SHAPES, assessCdmPc, type HardBodyShape } from '../pc/index.js';
+import { parseCdmMessages } from '../ccsds/index.js';
+import type { ComputedPc } from '../model/assessment.js';
+import type { Cdm } from '../protocol/cdm.js';
+import { HARD_BODY_SHAPES, assessCdmPc, readRadius, type HardBodyShape } from '../pc/index.js';
 
 /** `pc.default_hbr_m`'s default: the radius used when neither the file nor `--hbr` gives one. */
 const DEFAULT_HBR_M = 20;
@@ -12,47 +14,54 @@ export interface PcCommandResult {
   err: string[];
 }
 
-function positiveMetres(text: string | undefined): number | undefined {
-  if (text === undefined) return undefined;
-  const value = Number(text);
-  return Number.isFinite(value) && value > 0 ? value : Number.NaN;
+
+type Assessed = { ok: true; cdm: Cdm; computed: ComputedPc } | { ok: false; reason: string };
+
+function describe(cdm: Cdm, computed: ComputedPc): string[] {
+  return [
+    `cdm_id: ${cdm.cdm_id}`,
+    `collision probability: ${computed.value.toExponential(6)}`,
+    `method: ${computed.method} (2-D, ${computed.shape})`,
+    `hard-body radius: ${computed.hbr_m} m (${computed.hbr_source})`,
+    `given collision probability: ${cdm.collision_probability !== undefined ? cdm.collision_probability.toExponential(6) : 'none'}`,
+  ];
 }
 
 /**
- * `spacecomms pc FILE`: reads a CCSDS CDM (KVN or XML), computes its 2-D Pc offline and says
- * how (value, method, shape, radius and where the radius came from). Exit 1 when the file
- * cannot be read or the Pc cannot be computed, with the reason.
+ * `spacecomms pc FILE`: reads the CCSDS CDMs of a file (KVN or XML, one or several, as `POST
+ * /cdm` takes them), computes each one's 2-D Pc offline and says how (value, method, shape,
+ * radius and where the radius came from). Exit 1 when the file cannot be read or a Pc cannot
+ * be computed, with the reason (the others are still printed).
  */
 export function runPc(file: string, opts: { hbr?: string; shape?: string; json?: boolean }): PcCommandResult {
-  const hbr = positiveMetres(opts.hbr);
-  if (Number.isNaN(hbr)) return { exitCode: 1, out: [], err: [`--hbr: ${opts.hbr} is not a positive number of metres`] };
+  const given = opts.hbr === undefined ? undefined : readRadius(opts.hbr.trim(), '--hbr');
+  if (given && !given.ok) return { exitCode: 1, out: [], err: [given.reason] };
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
   } catch (err) {
     return { exitCode: 1, out: [], err: [`${file}: ${(err as Error).message}`] };
   }
-  const parsed = parseCdm(text);
+  const parsed = parseCdmMessages(text);
   if (!parsed.ok) return { exitCode: 1, out: [], err: [`${file}: ${parsed.error.message}`] };
-  const cdm = parsed.cdm;
+  const several = parsed.results.length > 1;
+  const where = (i: number) => (several ? `${file} (message ${i + 1})` : file);
   const shape = (opts.shape ?? 'circle') as HardBodyShape;
-  const assessment = assessCdmPc(cdm, { defaultHbrM: DEFAULT_HBR_M, shape, ...(hbr !== undefined ? { hbrM: hbr } : {}) });
-  const computed = assessment.computed_pc;
-  if (!computed) return { exitCode: 1, out: [], err: [`${file}: collision probability not computed: ${assessment.computed_pc_error ?? 'unknown reason'}`] };
+  const assessed: Assessed[] = parsed.results.map((result, i) => {
+    if (!result.ok) return { ok: false, reason: `${where(i)}: ${result.error.message}` };
+    const assessment = assessCdmPc(result.cdm, { defaultHbrM: DEFAULT_HBR_M, shape, ...(given ? { hbrM: given.metres } : {}) });
+    return assessment.computed_pc
+      ? { ok: true, cdm: result.cdm, computed: assessment.computed_pc }
+      : { ok: false, reason: `${where(i)}: collision probability not computed: ${assessment.computed_pc_error ?? 'unknown reason'}` };
+  });
+  const done = assessed.filter((a): a is Extract<Assessed, { ok: true }> => a.ok);
+  const err = assessed.flatMap((a) => (a.ok ? [] : [a.reason]));
+  const exitCode = err.length > 0 ? 1 : 0;
   if (opts.json) {
-    return { exitCode: 0, out: [JSON.stringify({ cdm_id: cdm.cdm_id, ...computed, given_pc: cdm.collision_probability ?? null }, null, 2)], err: [] };
+    const values = done.map((a) => ({ cdm_id: a.cdm.cdm_id, ...a.computed, given_pc: a.cdm.collision_probability ?? null }));
+    return { exitCode, out: values.length === 0 ? [] : [JSON.stringify(several ? values : values[0], null, 2)], err };
   }
-  return {
-    exitCode: 0,
-    out: [
-      `cdm_id: ${cdm.cdm_id}`,
-      `collision probability: ${computed.value.toExponential(6)}`,
-      `method: ${computed.method} (2-D, ${computed.shape})`,
-      `hard-body radius: ${computed.hbr_m} m (${computed.hbr_source})`,
-      `given collision probability: ${cdm.collision_probability !== undefined ? cdm.collision_probability.toExponential(6) : 'none'}`,
-    ],
-    err: [],
-  };
+  return { exitCode, out: done.flatMap((a, i) => [...(i > 0 ? [''] : []), ...describe(a.cdm, a.computed)]), err };
 }
 
 export function pcCommand(): Command {

@@ -15,18 +15,34 @@ export interface PcOptions {
   shape?: HardBodyShape;
 }
 
-/** Both objects' frame kind; their REF_FRAMEs must be the same (a missing one is taken as the other's). */
+/** The state's REF_FRAME of one object, named (a CDM names one per object, CCSDS 508.0 table 3-4). */
+function stateFrame(cdm: Cdm, label: 'object1' | 'object2'): string | undefined {
+  return cdm[label].state_vector?.reference_frame?.trim().toUpperCase() || undefined;
+}
+
+/** Names of one frame: EME2000 is J2000 (the mean equator and equinox of J2000.0). */
+function canonicalFrame(name: string): string {
+  return name === 'J2000' ? 'EME2000' : name;
+}
+
+/** RTN and the other names of the radial / along-track / cross-track axes (CCSDS 508.0 annex). */
+const RTN_NAMES = new Set(['RTN', 'RSW', 'RIC', 'UVW', 'LVLH_RTN']);
+
+/** Both objects' frame kind: each must name its REF_FRAME, the same one, and its covariance must be in RTN. */
 function sharedFrame(cdm: Cdm): { ok: true; kind: FrameKind } | { ok: false; reason: string } {
-  const f1 = cdm.object1.state_vector?.reference_frame?.trim().toUpperCase();
-  const f2 = cdm.object2.state_vector?.reference_frame?.trim().toUpperCase();
-  if (f1 !== undefined && f2 !== undefined && f1 !== f2) {
-    return { ok: false, reason: `the objects' states are in different frames (${f1}, ${f2})` };
+  for (const label of ['object1', 'object2'] as const) {
+    const cov = cdm[label].covariance_rtm?.reference_frame?.trim().toUpperCase();
+    if (cov && !RTN_NAMES.has(cov)) return { ok: false, reason: `${label}: the covariance is in ${cov}; CR_R … CN_N must be in RTN` };
   }
-  const frame = f1 ?? f2;
-  // No frame named at all: the model's JSON allows it; the states are taken as inertial.
-  if (frame === undefined) return { ok: true, kind: 'inertial' };
-  const kind = frameKind(frame);
-  return kind ? { ok: true, kind } : { ok: false, reason: `REF_FRAME ${frame} is not supported (EME2000, GCRF, ITRF and other inertial or Earth-fixed frames are)` };
+  for (const label of ['object1', 'object2'] as const) {
+    if (!cdm[label].state_vector) return { ok: false, reason: `${label}: no state vector (X … Z_DOT)` };
+  }
+  const f1 = stateFrame(cdm, 'object1');
+  const f2 = stateFrame(cdm, 'object2');
+  if (f1 === undefined || f2 === undefined) return { ok: false, reason: `${f1 === undefined ? 'object1' : 'object2'}: the state vector names no REF_FRAME` };
+  if (canonicalFrame(f1) !== canonicalFrame(f2)) return { ok: false, reason: `the objects' states are in different frames (${f1}, ${f2})` };
+  const kind = frameKind(f1);
+  return kind ? { ok: true, kind } : { ok: false, reason: `REF_FRAME ${f1} is not supported (EME2000, GCRF, ITRF and other inertial or Earth-fixed frames are)` };
 }
 
 /**
@@ -45,10 +61,12 @@ export function assessCdmPc(cdm: Cdm, options: PcOptions): PcAssessment {
     const o2 = inertialState(cdm.object2, 'object2', frame.kind);
     if (!o2.ok) return { computed_pc_error: o2.reason };
     const hbr = hardBodyRadius(cdm, options.defaultHbrM, options.hbrM);
+    if (!hbr.ok) return { computed_pc_error: hbr.reason };
+    const { metres, source } = hbr.radius;
     const shape = options.shape ?? 'circle';
-    const pc = pc2dFromStates(o1.value, o2.value, hbr.metres, shape);
+    const pc = pc2dFromStates(o1.value, o2.value, metres, shape);
     if (!pc.ok) return { computed_pc_error: pc.reason };
-    const computed: ComputedPc = { value: pc.value, method: PC_METHOD, hbr_m: hbr.metres, hbr_source: hbr.source, shape };
+    const computed: ComputedPc = { value: pc.value, method: PC_METHOD, hbr_m: metres, hbr_source: source, shape };
     return { computed_pc: computed };
   } catch (err) {
     // Defensive: the computation is pure arithmetic; a bug must not stop ingest.

@@ -27,15 +27,16 @@ export interface EncounterPlane {
 
 export type PcOutcome = { ok: true; value: number } | { ok: false; reason: string };
 
-/** Smallest eigenvalue / largest accepted as positive definite (round-off on m² values near 1e-16 relative). */
+/** Smallest 1 − ρ² accepted as positive definite (round-off on m² values near 1e-16 relative). */
 const CONDITION_FLOOR = 1e-14;
 
 /** Whether the 2×2 covariance is positive definite: positive variances and determinant. */
 export function planeCovarianceProblem(p: EncounterPlane): string | undefined {
   const values = [p.xm, p.ym, p.sxx, p.syy, p.sxy];
   if (!values.every(Number.isFinite)) return 'the encounter plane has a non-finite value';
-  const det = p.sxx * p.syy - p.sxy * p.sxy;
-  if (!(p.sxx > 0 && p.syy > 0) || det <= CONDITION_FLOOR * p.sxx * p.syy) {
+  // 1 − ρ², from ratios so that variances of 1e±300 m² neither overflow nor underflow.
+  const decorrelation = p.sxx > 0 && p.syy > 0 ? 1 - (p.sxy / p.sxx) * (p.sxy / p.syy) : Number.NaN;
+  if (!(decorrelation > CONDITION_FLOOR)) {
     return 'the combined covariance projected on the encounter plane is not positive definite';
   }
   return undefined;
@@ -76,8 +77,23 @@ export function pc2dEncounterPlane(plane: EncounterPlane, hbr: number, shape: Ha
   const problem = planeCovarianceProblem(plane);
   if (problem) return { ok: false, reason: problem };
   if (!(hbr > 0) || !Number.isFinite(hbr)) return { ok: false, reason: `the hard-body radius must be a positive number of metres (got ${hbr})` };
-  const value = shape === 'circle' ? circlePc(principal(plane), hbr) : squarePc(plane, shape === 'square' ? hbr : (Math.sqrt(Math.PI) / 2) * hbr);
+  const halfSide = shape === 'square' ? hbr : (Math.sqrt(Math.PI) / 2) * hbr;
+  if (wholeMassInside(plane, shape === 'circle' ? hbr : halfSide)) return { ok: true, value: 1 };
+  const value = shape === 'circle' ? circlePc(principal(plane), hbr) : squarePc(plane, halfSide);
   return Number.isFinite(value) ? { ok: true, value: Math.min(1, Math.max(0, value)) } : { ok: false, reason: 'the integration did not converge' };
+}
+
+/** Standard deviations beyond which the normal density's mass is below the smallest double (e^(−40²/2) ≈ 1e-348). */
+const NEGLIGIBLE_SIGMAS = 40;
+
+/**
+ * Whether the disc of radius `inner` about the miss (inscribed in the shape) holds all the
+ * density's mass to double precision: the covariance is tiny against the shape, where the
+ * quadrature's breakpoints would collapse onto one another.
+ */
+function wholeMassInside(p: EncounterPlane, inner: number): boolean {
+  const largestSigma = Math.sqrt((p.sxx + p.syy) / 2 + Math.hypot((p.sxx - p.syy) / 2, p.sxy));
+  return inner - Math.hypot(p.xm, p.ym) > NEGLIGIBLE_SIGMAS * largestSigma;
 }
 
 function circlePc(p: EncounterPlane, hbr: number): number {

@@ -4,4 +4,4 @@
 export { assessCdmPc, pcDisagrees, PC_METHOD, type PcOptions } from './cdm.js';
 export { HARD_BODY_SHAPES, pc2dEncounterPlane, pc2dFromStates, type EncounterPlane, type HardBodyShape, type InertialState } from './foster.js';
 export { EARTH_ROTATION_RAD_S } from './frames.js';
-export { hardBodyRadius, type HardBodyRadius, type HbrSource } from './hbr.js';
+export { MAX_HBR_M, hardBodyRadius, readRadius, type HardBodyRadius, type HbrSource } from './hbr.js';

@@ -44,10 +44,25 @@ describe('spacecomms pc FILE', () => {
     expect(body.value).toBeGreaterThan((JSON.parse(plain.stdout) as { value: number }).value);
   });
 
+  it('computes every CDM of a file that holds several, one after the other', () => {
+    const two = join(dir, 'two.cdm');
+    writeFileSync(two, `${pcFixture('alfano01.cdm')}\n${pcFixture('alfano02.cdm')}`);
+    const result = runCli(['pc', two, '--json']);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    const values = JSON.parse(result.stdout) as Array<{ cdm_id: string; hbr_m: number }>;
+    expect(values.map((v) => v.hbr_m)).toEqual([15, 4]);
+    const text = runCli(['pc', two]);
+    expect(text.stdout.match(/^collision probability: /gm)).toHaveLength(2);
+  });
+
   it('refuses a bad radius, an unreadable file and a CDM it cannot compute, with the reason and exit 1', () => {
     const badHbr = runCli(['pc', join(PC_FIXTURES, 'alfano02.cdm'), '--hbr', '-3']);
     expect(badHbr.code).toBe(1);
-    expect(badHbr.stderr).toContain('--hbr: -3 is not a positive number of metres');
+    expect(badHbr.stderr).toContain('--hbr: -3 is not a positive radius');
+    const hexHbr = runCli(['pc', join(PC_FIXTURES, 'alfano02.cdm'), '--hbr', '0x10']);
+    expect(hexHbr.code).toBe(1);
+    expect(hexHbr.stderr).toContain('--hbr: "0x10" is not a number of metres');
     const missing = runCli(['pc', join(dir, 'nope.cdm')]);
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain('nope.cdm');

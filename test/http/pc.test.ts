@@ -113,13 +113,13 @@ describe('computed Pc with file storage', () => {
 });
 
 describe('pc.enabled: false', () => {
-  it('computes nothing', async () => {
+  it('computes nothing, and says why', async () => {
     const t = await startTestNode(`node: { id: node-pc-off }\nserver: { port: 0 }\n${AUTH_YAML}pc: { enabled: false }\n`);
     try {
       await postKvn(t, pcFixtureNow('alfano03.cdm', 'PC-OFF'));
       const detail = await getCdm(t, 'PC-OFF');
       expect(detail.computed_pc).toBeUndefined();
-      expect(detail.computed_pc_error).toBeUndefined();
+      expect(detail.computed_pc_error).toBe('not computed: pc.enabled is false on this node');
       expect(detail.event_id).toMatch(/^EVT-/);
     } finally {
       await t.stop();
