@@ -1,3 +1,5 @@
+import reference from 'canonicalize';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { canonicalJson, canonicalize } from '../../src/model/canonical.js';
 import { mergeCdmAnnounce } from '../../src/model/merge.js';
@@ -76,6 +78,39 @@ describe('canonical JSON (RFC 8785)', () => {
     const b = JSON.parse(`{"a": 1, "${name}": {"x": 2}}`) as unknown;
     expect(canonicalize(a)).toBe(`{${[['a', '1'], [name, '{"x":1}']].sort(([k1], [k2]) => (k1! < k2! ? -1 : 1)).map(([k, v]) => `"${k}":${v}`).join(',')}}`);
     expect(canonicalize(a)).not.toBe(canonicalize(b));
+  });
+
+  it('writes every JSON value as the reference implementation (the canonicalize package) does', () => {
+    // Any string (lone surrogates included), doubles of every kind, nested objects and arrays.
+    const value = fc.jsonValue({ maxDepth: 4, stringUnit: 'binary' });
+    fc.assert(
+      fc.property(value, (v) => {
+        let expected: string | undefined;
+        try {
+          expected = reference(v);
+        } catch {
+          expected = undefined;
+        }
+        if (expected === undefined) expect(() => canonicalize(v)).toThrow(RangeError);
+        else expect(canonicalize(v)).toBe(expected);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('writes a string holding a backslash and "ud" as it is, and refuses a lone low surrogate', () => {
+    expect(canonicalize({ s: '\\ud800' })).toBe('{"s":"\\\\ud800"}');
+    expect(() => canonicalize(['a\udc00b'])).toThrow(RangeError);
+    expect(canonicalize('\ud83d\ude00')).toBe('"\ud83d\ude00"');
+  });
+
+  it('refuses a circular reference and a BigInt, and leaves out undefined members as JSON.stringify does', () => {
+    const loop: Record<string, unknown> = { a: 1 };
+    loop.self = loop;
+    expect(() => canonicalize(loop)).toThrow(RangeError);
+    expect(() => canonicalize({ n: 1n })).toThrow(RangeError);
+    expect(canonicalize({ b: undefined, a: [undefined, 1] })).toBe('{"a":[null,1]}');
+    expect(canonicalize({ d: new Date(0) })).toBe('{"d":"1970-01-01T00:00:00.000Z"}');
   });
 
   it('keeps the old export name for callers', () => {
