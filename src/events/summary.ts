@@ -73,12 +73,15 @@ function latestChange(members: readonly EventMember[]): string {
   return latest;
 }
 
-/** The event made of one cluster of CDMs (non-empty), as `GET /events` lists it. */
-export function summarizeEvent(members: EventMember[], levels: readonly AlertLevel[], now: Date): ConjunctionEvent {
+/**
+ * The event made of one cluster of CDMs (non-empty), as `GET /events` lists it. `eventId`:
+ * the cluster's id when the caller has it already (the event index keeps it), else computed.
+ */
+export function summarizeEvent(members: EventMember[], levels: readonly AlertLevel[], now: Date, eventId = eventIdOf(members)): ConjunctionEvent {
   const latest = latestMember(members) as EventMember;
   const pc = memberPc(latest);
   return {
-    event_id: eventIdOf(members),
+    event_id: eventId,
     object1_id: latest.object1_id,
     object2_id: latest.object2_id,
     object1_name: latest.object1_name ?? null,

@@ -50,12 +50,12 @@ export function recordingChanges(store: Store, events: EventIndex, options: Reco
     const now = options.now();
     const levels = options.levels();
     const after = eventOf(events, record.cdm_id);
-    const event = after ? summarizeEvent(after.members, levels, now) : undefined;
+    const event = after ? summarizeEvent(after.members, levels, now, after.id) : undefined;
     const member = after?.members.find((m) => m.cdm_id === record.cdm_id);
     const changes = [cdmChange({ record, member, event, existed, levels, time: now.toISOString() })];
     if (after && event) changes.push(eventChange(event, previousLevel(before, after, record.cdm_id, levels, now), levels, now));
     const left = before && before.id !== after?.id ? events.get(before.id) : undefined;
-    if (before && left) changes.push(eventChange(summarizeEvent(left, levels, now), summarizeEvent(before.members, levels, now).level, levels, now));
+    if (before && left) changes.push(eventChange(summarizeEvent(left, levels, now, before.id), summarizeEvent(before.members, levels, now, before.id).level, levels, now));
     append(changes);
   };
   const putManeuver = (record: ManeuverRecord): void => {

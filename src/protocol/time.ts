@@ -82,8 +82,28 @@ function epochMillis(year: number, month: number, day: number, clock: [number, n
  * of fraction digits, a zero zone offset allowed. `23:59:60` is accepted only on a day of
  * `LEAP_SECOND_DAYS`. Returns undefined for anything else, never throws.
  */
-export function parseUtcTime(text: string): UtcTime | undefined {
+export function parseUtcTime(text: string): Readonly<UtcTime> | undefined {
   if (typeof text !== 'string') return undefined;
+  if (text.length > RECENT_TIME_LENGTH) return readUtcTime(text);
+  const known = recentlyRead.get(text);
+  if (known !== undefined) return known ?? undefined;
+  const time = readUtcTime(text);
+  if (recentlyRead.size >= RECENT_TIMES) recentlyRead.clear();
+  recentlyRead.set(text, time ? Object.freeze(time) : null);
+  return time;
+}
+
+/**
+ * The times read lately, by their text (null: not a time). One CDM's times are read again
+ * and again on its way in (validation, the store's sort keys, the event rules, the change
+ * log, expiry), so the reading is kept; results are frozen because they are shared. At
+ * most RECENT_TIMES texts of at most RECENT_TIME_LENGTH characters are kept (about 100 KB).
+ */
+const recentlyRead = new Map<string, Readonly<UtcTime> | null>();
+const RECENT_TIMES = 1024;
+const RECENT_TIME_LENGTH = 40;
+
+function readUtcTime(text: string): UtcTime | undefined {
   let year: number;
   let month: number;
   let day: number;

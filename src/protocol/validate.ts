@@ -62,6 +62,32 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
  * is named by its dotted path under `base`.
  */
 export function unrepresentableValue(value: unknown, base = ''): ValidationIssue | undefined {
+  return isRepresentable(value) ? undefined : firstUnrepresentable(value, base);
+}
+
+/** Whether `value` holds nothing JSON cannot carry: the check of every message, without field paths or recursion. */
+function isRepresentable(value: unknown): boolean {
+  const stack: unknown[] = [value];
+  while (stack.length > 0) {
+    const node = stack.pop();
+    if (typeof node === 'number') {
+      if (!Number.isFinite(node)) return false;
+    } else if (typeof node === 'string') {
+      if (LONE_SURROGATE.test(node)) return false;
+    } else if (Array.isArray(node)) {
+      for (const item of node) stack.push(item);
+    } else if (node !== null && typeof node === 'object') {
+      for (const key of Object.keys(node)) {
+        if (LONE_SURROGATE.test(key)) return false;
+        stack.push((node as Record<string, unknown>)[key]);
+      }
+    }
+  }
+  return true;
+}
+
+/** The field `isRepresentable` refused, by its dotted path (walked without recursion). */
+function firstUnrepresentable(value: unknown, base: string): ValidationIssue | undefined {
   const stack: [unknown, string][] = [[value, base]];
   while (stack.length > 0) {
     const [node, at] = stack.pop() as [unknown, string];
@@ -85,8 +111,9 @@ export function unrepresentableValue(value: unknown, base = ''): ValidationIssue
   return undefined;
 }
 
-function run<T>(validate: ValidateFunction<T>, value: unknown, base = ''): Validated<T> {
-  const unrepresentable = unrepresentableValue(value, base);
+/** `representable`: the value is part of one already checked by `unrepresentableValue`. */
+function run<T>(validate: ValidateFunction<T>, value: unknown, base = '', representable = false): Validated<T> {
+  const unrepresentable = representable ? undefined : unrepresentableValue(value, base);
   if (unrepresentable) return { ok: false, issue: unrepresentable };
   if (validate(value)) return { ok: true, value };
   const first = validate.errors?.[0];
@@ -131,7 +158,8 @@ export function validateEnvelope(raw: unknown): EnvelopeCheck {
       issue: { field: 'message_type', message: `Unknown message_type: ${type}` },
     };
   }
-  const payload = run(payloadValidator(type), shape.value.payload, 'payload');
+  // The envelope's check covered the payload's values.
+  const payload = run(payloadValidator(type), shape.value.payload, 'payload', true);
   if (!payload.ok) return payload;
   return { ok: true, envelope: shape.value };
 }

@@ -149,6 +149,29 @@ describe('schema migrations', () => {
     }
   });
 
+  it('step 6 replaces the count triggers by counts the store keeps, recomputed from the rows a version 5 file holds', () => {
+    const dir = freshDir();
+    const file = databaseFile(dir);
+    fs.mkdirSync(dir, { recursive: true });
+    const old = new Database(file);
+    old.pragma('journal_mode = WAL');
+    migrate(old, file, now, MIGRATIONS.filter((m) => m.version <= 5));
+    const insert = old.prepare("INSERT INTO cdms (cdm_id, status, tca_key, received_key, record) VALUES (?, ?, ?, '2026-01-01T00:00:00.000000000', '{}')");
+    for (const [id, status, tca] of [['A', 'active', 'k'], ['B', 'active', 'k'], ['C', 'withdrawn', 'k'], ['D', 'withdrawn', null]] as const) insert.run(id, status, tca);
+    // Counts a version 5 file might hold wrongly; step 6 recomputes them from the rows.
+    old.exec('UPDATE cdm_counts SET n = n + 7');
+    old.close();
+    const store = open(dir);
+    const db = connectionOf(store);
+    expect(db.prepare("SELECT count(*) FROM sqlite_schema WHERE type = 'trigger'").pluck().get()).toBe(0);
+    expect(db.prepare('SELECT status, has_body, n FROM cdm_counts ORDER BY 1, 2').raw().all()).toEqual([
+      ['active', 1, 2],
+      ['withdrawn', 0, 1],
+      ['withdrawn', 1, 1],
+    ]);
+    expect(store.countActiveCdms()).toBe(2);
+  });
+
   it('rolls a failing step back completely', async () => {
     const file = await currentVersionFile();
     const db = new Database(file);
@@ -164,6 +187,25 @@ describe('schema migrations', () => {
 });
 
 describe('SqliteStore writes', () => {
+  it('keeps the CDM counts through inserts, rewrites, status changes, tombstones filled in and purges', async () => {
+    const store = open(freshDir());
+    const counts = () => connectionOf(store).prepare('SELECT status, has_body, n FROM cdm_counts WHERE n != 0 ORDER BY 1, 2').raw().all();
+    const truth = () => connectionOf(store).prepare('SELECT status, tca_key IS NOT NULL, count(*) FROM cdms GROUP BY 1, 2 ORDER BY 1, 2').raw().all();
+    store.putCdm(makeCdmRecord({ cdm_id: 'A' }));
+    store.putCdm(makeCdmRecord({ cdm_id: 'A' }));
+    store.putCdm(makeCdmRecord({ cdm_id: 'B', tombstone: true, received_at: '2026-01-01T00:00:00Z' }));
+    store.putCdm(makeCdmRecord({ cdm_id: 'C', status: 'withdrawn', received_at: '2026-01-01T00:00:00Z' }));
+    expect(counts()).toEqual(truth());
+    store.putCdm(makeCdmRecord({ cdm_id: 'A', status: 'withdrawn', received_at: '2026-03-01T00:00:00Z' }));
+    store.putCdm(makeCdmRecord({ cdm_id: 'B', status: 'withdrawn', received_at: '2026-01-01T00:00:00Z' }));
+    expect(counts()).toEqual(truth());
+    expect(store.purgeWithdrawnCdms('2026-02-01T00:00:00Z')).toBe(2);
+    expect(counts()).toEqual(truth());
+    expect(counts()).toEqual([['withdrawn', 1, 1]]);
+    await store.durable();
+    expect(store.queryCdms({ status: 'all', limit: 10, offset: 0, sort: { field: 'tca', descending: false } }).total).toBe(1);
+  });
+
   it('shares one commit for the writes of one turn; reads see pending writes', async () => {
     const dir = freshDir();
     const store = open(dir);

@@ -109,7 +109,7 @@ function candidates(q: CdmQuery, access: Exclude<CdmAccess, 'walk'>): Clauses {
 }
 
 /**
- * Number of records matching the query: from the trigger-kept `cdm_counts` without a body
+ * Number of records matching the query: from `cdm_counts` (kept by the store's writes) without a body
  * filter, else counted through the narrowest index the filters allow.
  */
 export function cdmCountSql(q: CdmQuery): SqlText {

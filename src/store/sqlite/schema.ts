@@ -111,12 +111,27 @@ CREATE TABLE adj_rib_out (
 CREATE INDEX adj_rib_out_record ON adj_rib_out (record_key);
 `;
 
+/**
+ * The counts of `cdm_counts` are kept by the store's writes (`SqliteStore`), in the same
+ * transaction, instead of by triggers: a trigger makes every insert into `cdms` run as a
+ * statement sub-transaction that copies each page it touches to a statement journal first,
+ * which doubled the cost of a CDM write. The counts are recomputed once here.
+ */
+const COUNTS_BY_WRITER = `
+DROP TRIGGER cdm_counts_insert;
+DROP TRIGGER cdm_counts_delete;
+DROP TRIGGER cdm_counts_update;
+DELETE FROM cdm_counts;
+INSERT INTO cdm_counts (status, has_body, n) SELECT status, tca_key IS NOT NULL, count(*) FROM cdms GROUP BY 1, 2;
+`;
+
 /** The schema history, oldest first; append a step to change the schema, never edit one. */
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, description: 'records, indexes and peers', sql: V1_TABLES },
   { version: 2, description: 'audit trail and peer connection history', sql: AUDIT_TABLES },
   { version: 3, description: 'per-peer Adj-RIB-Out', sql: ADJ_RIB_OUT },
   { version: 5, description: 'change log and webhook subscriptions', sql: CHANGE_TABLES },
+  { version: 6, description: 'CDM counts kept by the writer, not by triggers', sql: COUNTS_BY_WRITER },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.reduce((max, m) => Math.max(max, m.version), 0);

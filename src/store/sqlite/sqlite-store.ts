@@ -122,7 +122,15 @@ export class SqliteStore implements Store {
 
   putCdm(record: CdmRecord): void {
     const row = cdmRow(record);
-    this.batch.write(() => this.statements.putCdm.run(row));
+    const s = this.statements;
+    this.batch.write(() => {
+      const held = s.cdmCountGroup.get(row.cdm_id) as [string, number] | undefined;
+      s.putCdm.run(row);
+      const hasBody = row.tca_key === null ? 0 : 1;
+      if (held && held[0] === row.status && held[1] === hasBody) return;
+      if (held) s.addToCdmCount.run(held[0], held[1], -1);
+      s.addToCdmCount.run(row.status, hasBody, 1);
+    });
   }
 
   queryCdms(query: CdmQuery): Paged<CdmRecord> {
@@ -212,9 +220,13 @@ export class SqliteStore implements Store {
 
   purgeWithdrawnCdms(changedBefore: string): number {
     const key = timestampKey(changedBefore);
+    const s = this.statements;
     return this.batch.write(() => {
-      this.statements.unmarkPurgedCdms.run(key);
-      return this.statements.purgeWithdrawnCdms.run(key).changes;
+      const counts = s.withdrawnCountsBefore.all(key) as [number, number][];
+      s.unmarkPurgedCdms.run(key);
+      const purged = s.purgeWithdrawnCdms.run(key).changes;
+      for (const [hasBody, n] of counts) s.addToCdmCount.run('withdrawn', hasBody, -n);
+      return purged;
     });
   }
 

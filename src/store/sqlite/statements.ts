@@ -30,6 +30,10 @@ export function prepareStatements(db: Database) {
     getCdm: p('SELECT record FROM cdms WHERE cdm_id = ?').pluck(),
     cdmBySeq: p('SELECT record FROM cdms WHERE seq = ?').pluck(),
     putCdm: p(upsert('cdms', 'cdm_id', CDM_COLUMNS)),
+    // The counted group of a held row (`[status, has_body]`), and a change of a group's count (schema step 6).
+    cdmCountGroup: p('SELECT status, tca_key IS NOT NULL FROM cdms WHERE cdm_id = ?').raw(),
+    withdrawnCountsBefore: p("SELECT tca_key IS NOT NULL, count(*) FROM cdms WHERE status = 'withdrawn' AND received_key < ? GROUP BY 1").raw(),
+    addToCdmCount: p('INSERT INTO cdm_counts (status, has_body, n) VALUES (?, ?, ?) ON CONFLICT (status, has_body) DO UPDATE SET n = n + excluded.n'),
     countActiveCdms: p("SELECT coalesce(sum(n), 0) FROM cdm_counts WHERE status = 'active'").pluck(),
     activeCdmIdsForObject: p(
       "SELECT cdm_id FROM cdms WHERE object1_id = ? AND status = 'active' " +
