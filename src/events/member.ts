@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { CdmRecord } from '../model/records.js';
 import { compareStrings } from '../model/canonical.js';
 import { timestampKey } from '../model/time.js';
-import { parseUtcTime, utcNanos } from '../protocol/time.js';
+import { parseUtcTime, utcTimeNanos } from '../protocol/time.js';
 
 /** What the event rules need of one CDM record (tombstones without content belong to no event). */
 export interface EventMember {
@@ -77,7 +77,7 @@ export function memberOf(record: CdmRecord): EventMember | undefined {
     owners,
     tca: cdm.tca,
     // Validation refuses a TCA that is not a UTC time, so the fallbacks are never used.
-    tca_ns: utcNanos(cdm.tca) ?? 0n,
+    tca_ns: tca ? utcTimeNanos(tca) : 0n,
     tca_key: tca?.key ?? cdm.tca,
     creation_date: cdm.creation_date,
     creation_key: creationKey,

@@ -154,7 +154,11 @@ function leapSecondsBefore(date: string): number {
  */
 export function utcNanos(text: string): bigint | undefined {
   const time = parseUtcTime(text);
-  if (!time) return undefined;
+  return time ? utcTimeNanos(time) : undefined;
+}
+
+/** `utcNanos` of a time already read. */
+export function utcTimeNanos(time: UtcTime): bigint {
   const [hour, minute, second] = time.clock.split(':').map(Number) as [number, number, number];
   const day = Date.UTC(Number(time.date.slice(0, 4)), Number(time.date.slice(5, 7)) - 1, Number(time.date.slice(8, 10))) / 1000;
   const seconds = day + hour * 3600 + minute * 60 + second + leapSecondsBefore(time.date);
