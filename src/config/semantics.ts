@@ -1,4 +1,5 @@
 import { invalidNetwork } from '../allow-list.js';
+import { alertLevelProblems } from './alert-levels.js';
 import { headerValueProblem } from './header-value.js';
 import { peerAddressProblem } from './peer-address.js';
 import type { Config } from './schema.js';
@@ -40,6 +41,7 @@ export function semanticProblems(config: Config): string[] {
   if (config.protocol.reconnect_max_seconds < config.protocol.reconnect_min_seconds) {
     problems.push('protocol.reconnect_max_seconds: must not be less than protocol.reconnect_min_seconds');
   }
+  problems.push(...alertLevelProblems(config.alerts.levels));
   return problems;
 }
 

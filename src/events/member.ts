@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { CdmRecord } from '../model/records.js';
 import { compareStrings } from '../model/canonical.js';
 import { timestampKey } from '../model/time.js';
+import { parseUtcTime, utcTimeNanos } from '../protocol/time.js';
 
 /** What the event rules need of one CDM record (tombstones without content belong to no event). */
 export interface EventMember {
@@ -15,9 +16,16 @@ export interface EventMember {
   object2_name?: string;
   owners: string[];
   tca: string;
-  /** TCA in ms since 1970 (sub-millisecond digits dropped), for the 20-minute rule. */
-  tca_ms: number;
+  /**
+   * TCA as elapsed nanoseconds (`utcNanos`: leap seconds count as real seconds, digits
+   * beyond the nanosecond dropped), for the 20-minute rule. Not JSON: never serialise a member whole.
+   */
+  tca_ns: bigint;
+  /** `timestampKey` of the TCA: orders TCAs exactly (to the nanosecond, leap seconds in place). */
+  tca_key: string;
   creation_date: string;
+  /** `timestampKey` of the creation date. */
+  creation_key: string;
   originator?: string;
   status: 'active' | 'withdrawn';
   withdrawn_at?: string;
@@ -26,6 +34,9 @@ export interface EventMember {
   given_pc?: number;
   computed_pc?: number;
   received_at: string;
+  /** The later of the creation date and the withdrawal time (`updated_at`), and its `timestampKey`. */
+  changed_at: string;
+  changed_key: string;
 }
 
 /** The unordered pair key of two object designators. */
@@ -51,6 +62,11 @@ export function memberOf(record: CdmRecord): EventMember | undefined {
   if (!cdm) return undefined;
   const owners = [cdm.object1.owner_operator, cdm.object2.owner_operator].filter((o): o is string => o !== undefined);
   const conjunction = conjunctionId(record);
+  const tca = parseUtcTime(cdm.tca);
+  const creationKey = timestampKey(cdm.creation_date);
+  const withdrawnAt = record.withdrawal?.payload.effective_time;
+  const withdrawnKey = withdrawnAt === undefined ? undefined : timestampKey(withdrawnAt);
+  const withdrawnLater = withdrawnAt !== undefined && withdrawnKey !== undefined && withdrawnKey > creationKey;
   return {
     cdm_id: record.cdm_id,
     pair: pairKey(cdm.object1.object_id, cdm.object2.object_id),
@@ -60,8 +76,11 @@ export function memberOf(record: CdmRecord): EventMember | undefined {
     ...(cdm.object2.object_name ? { object2_name: cdm.object2.object_name } : {}),
     owners,
     tca: cdm.tca,
-    tca_ms: Date.parse(cdm.tca),
+    // Validation refuses a TCA that is not a UTC time, so the fallbacks are never used.
+    tca_ns: tca ? utcTimeNanos(tca) : 0n,
+    tca_key: tca?.key ?? cdm.tca,
     creation_date: cdm.creation_date,
+    creation_key: creationKey,
     ...(cdm.originator !== undefined ? { originator: cdm.originator } : {}),
     status: record.status,
     ...(record.withdrawal ? { withdrawn_at: record.withdrawal.payload.effective_time } : {}),
@@ -70,14 +89,25 @@ export function memberOf(record: CdmRecord): EventMember | undefined {
     ...(cdm.collision_probability !== undefined ? { given_pc: cdm.collision_probability } : {}),
     ...(record.computed_pc ? { computed_pc: record.computed_pc.value } : {}),
     received_at: record.received_at,
+    changed_at: withdrawnLater ? withdrawnAt : cdm.creation_date,
+    changed_key: withdrawnLater ? withdrawnKey : creationKey,
   };
 }
 
 /** Orders members by creation date, then cdm_id: the same order on every node. */
 export function byCreation(a: EventMember, b: EventMember): number {
-  const ka = timestampKey(a.creation_date);
-  const kb = timestampKey(b.creation_date);
-  return ka < kb ? -1 : ka > kb ? 1 : compareStrings(a.cdm_id, b.cdm_id);
+  return a.creation_key < b.creation_key ? -1 : a.creation_key > b.creation_key ? 1 : compareStrings(a.cdm_id, b.cdm_id);
+}
+
+/** Orders members by TCA (exactly, `tca_key`), then cdm_id: the same order on every node. */
+export function byTca(a: EventMember, b: EventMember): number {
+  return a.tca_key < b.tca_key ? -1 : a.tca_key > b.tca_key ? 1 : compareStrings(a.cdm_id, b.cdm_id);
+}
+
+/** The event id of the event whose first CDM (`byCreation`) is this one. */
+export function eventIdOfFirst(first: Pick<EventMember, 'pair' | 'cdm_id'> | undefined): string {
+  const digest = createHash('sha256').update(`${first?.pair ?? ''}\n${first?.cdm_id ?? ''}`, 'utf8').digest('hex');
+  return `EVT-${digest.slice(0, 20)}`;
 }
 
 /**
@@ -88,7 +118,7 @@ export function byCreation(a: EventMember, b: EventMember): number {
  * refined TCA would move).
  */
 export function eventIdOf(members: readonly EventMember[]): string {
-  const first = [...members].sort(byCreation)[0];
-  const digest = createHash('sha256').update(`${first?.pair ?? ''}\n${first?.cdm_id ?? ''}`, 'utf8').digest('hex');
-  return `EVT-${digest.slice(0, 20)}`;
+  let first: EventMember | undefined;
+  for (const m of members) if (first === undefined || byCreation(m, first) < 0) first = m;
+  return eventIdOfFirst(first);
 }

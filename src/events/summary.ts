@@ -1,4 +1,4 @@
-import { compareTimestamps, timestampKey } from '../model/time.js';
+import { timestampKey } from '../model/time.js';
 import { byCreation, eventIdOf, type EventMember } from './member.js';
 
 /** One risk level of `alerts.levels`: an event whose Pc is at least `min_pc` has it. */
@@ -25,7 +25,8 @@ export function memberPc(member: EventMember): number | undefined {
   return values.length > 0 ? Math.max(...values) : undefined;
 }
 
-export interface ConjunctionEvent {
+/** An event as `GET /events` lists it and the change log tells it (without its CDMs). */
+export interface EventSummary {
   event_id: string;
   object1_id: string;
   object2_id: string;
@@ -47,30 +48,87 @@ export interface ConjunctionEvent {
   updated_at: string;
   /** Every operator named by a CDM of the event (for the `owner` filter). */
   owners: string[];
+}
+
+/** An event with its CDMs (`members`, by creation date). */
+export interface ConjunctionEvent extends EventSummary {
   members: EventMember[];
+}
+
+/** The level of an event whose latest CDM is this one (none: no CDM, `null`). */
+export function levelOfLatest(latest: EventMember | undefined, levels: readonly AlertLevel[]): string | null {
+  return latest === undefined ? null : riskLevel(memberPc(latest), levels);
 }
 
 /** The latest CDM: the newest by creation date among those not withdrawn, else among all. */
 export function latestMember(members: readonly EventMember[]): EventMember | undefined {
-  const live = members.filter((m) => m.status === 'active');
-  const pool = live.length > 0 ? live : members;
-  return [...pool].sort(byCreation).at(-1);
+  let latest: EventMember | undefined;
+  let latestActive: EventMember | undefined;
+  for (const m of members) {
+    if (latest === undefined || byCreation(m, latest) > 0) latest = m;
+    if (m.status === 'active' && (latestActive === undefined || byCreation(m, latestActive) > 0)) latestActive = m;
+  }
+  return latestActive ?? latest;
 }
 
 /** An event is closed once every CDM of it is withdrawn or has its TCA before `now`. */
 export function isClosed(members: readonly EventMember[], now: Date): boolean {
-  const nowIso = now.toISOString();
-  return members.every((m) => m.status === 'withdrawn' || compareTimestamps(m.tca, nowIso) < 0);
+  const nowKey = timestampKey(now.toISOString());
+  return members.every((m) => m.status === 'withdrawn' || m.tca_key < nowKey);
+}
+
+/** Whether an event is closed, given the latest TCA among its active CDMs (none: all withdrawn). */
+export function isClosedBy(latestActiveTca: EventMember | undefined, now: Date): boolean {
+  return latestActiveTca === undefined || latestActiveTca.tca_key < timestampKey(now.toISOString());
+}
+
+/** The member whose change is the latest: `changed_key`, then cdm_id (the same on every node). */
+export function byChange(a: EventMember, b: EventMember): number {
+  return a.changed_key < b.changed_key ? -1 : a.changed_key > b.changed_key ? 1 : a.cdm_id < b.cdm_id ? -1 : a.cdm_id > b.cdm_id ? 1 : 0;
 }
 
 function latestChange(members: readonly EventMember[]): string {
-  let latest = '';
-  for (const m of members) {
-    for (const time of [m.creation_date, m.withdrawn_at]) {
-      if (time !== undefined && (latest === '' || timestampKey(time) > timestampKey(latest))) latest = time;
-    }
-  }
-  return latest;
+  let latest: EventMember | undefined;
+  for (const m of members) if (latest === undefined || byChange(m, latest) > 0) latest = m;
+  return latest?.changed_at ?? '';
+}
+
+/** The parts of a summary an index keeps up to date as CDMs come and go. */
+export interface EventFacts {
+  event_id: string;
+  /** `latestMember` of the event. */
+  latest: EventMember;
+  /** The active CDM with the latest TCA (none when every CDM is withdrawn). */
+  latestActiveTca: EventMember | undefined;
+  /** The CDM with the latest change (`byChange`). */
+  latestChanged: EventMember;
+  cdm_count: number;
+  /** The operators named, sorted. */
+  owners: string[];
+}
+
+/** The summary made of an event's facts. */
+export function summaryOf(facts: EventFacts, levels: readonly AlertLevel[], now: Date): EventSummary {
+  const { latest } = facts;
+  const pc = memberPc(latest);
+  return {
+    event_id: facts.event_id,
+    object1_id: latest.object1_id,
+    object2_id: latest.object2_id,
+    object1_name: latest.object1_name ?? null,
+    object2_name: latest.object2_name ?? null,
+    tca: latest.tca,
+    pc: pc ?? null,
+    collision_probability: latest.given_pc ?? null,
+    computed_pc: latest.computed_pc ?? null,
+    miss_distance_m: latest.miss_distance_m,
+    level: riskLevel(pc, levels),
+    status: isClosedBy(facts.latestActiveTca, now) ? 'closed' : 'active',
+    cdm_count: facts.cdm_count,
+    latest_cdm_id: latest.cdm_id,
+    updated_at: facts.latestChanged.changed_at,
+    owners: facts.owners,
+  };
 }
 
 /**

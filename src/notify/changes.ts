@@ -1,4 +1,4 @@
-import { memberPc, riskLevel, type AlertLevel, type ConjunctionEvent, type EventMember } from '../events/index.js';
+import { memberPc, riskLevel, type AlertLevel, type EventMember, type EventSummary } from '../events/index.js';
 import type { CdmRecord, ManeuverRecord } from '../model/records.js';
 import type { NewChange } from '../store/changes.js';
 
@@ -21,7 +21,8 @@ export function crossedUpward(from: string | null, to: string, levels: readonly 
   return levels.some((l) => l.name === to) && levelRank(to, levels) > levelRank(from, levels);
 }
 
-function eventView(e: ConjunctionEvent) {
+/** The event as listed: without its operators (and its CDMs, when given an event with them). */
+function eventView(e: EventSummary & { members?: unknown }) {
   const { owners: _owners, members: _members, ...view } = e;
   return view;
 }
@@ -30,7 +31,7 @@ export interface CdmChangeInput {
   record: CdmRecord;
   /** The record's member of its event after the change (none for a withdrawal of an unseen CDM). */
   member: EventMember | undefined;
-  event: ConjunctionEvent | undefined;
+  event: EventSummary | undefined;
   /** Whether the table held the CDM before. */
   existed: boolean;
   levels: readonly AlertLevel[];
@@ -78,7 +79,7 @@ export function cdmChange(input: CdmChangeInput): NewChange {
 }
 
 /** The `event` change: the event as `GET /events` lists it, with `level_changed` when a level was crossed upward. */
-export function eventChange(event: ConjunctionEvent, previousLevel: string | null, levels: readonly AlertLevel[], now: Date): NewChange {
+export function eventChange(event: EventSummary, previousLevel: string | null, levels: readonly AlertLevel[], now: Date): NewChange {
   const upward = crossedUpward(previousLevel, event.level, levels);
   return {
     type: 'event',

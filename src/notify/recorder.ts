@@ -1,4 +1,4 @@
-import { summarizeEvent, type AlertLevel, type EventIndex, type EventMember } from '../events/index.js';
+import type { AlertLevel, EventIndex } from '../events/index.js';
 import type { CdmRecord, ManeuverRecord } from '../model/records.js';
 import type { NewChange } from '../store/changes.js';
 import type { Store } from '../store/store.js';
@@ -9,25 +9,6 @@ export interface RecorderOptions {
   now(): Date;
   /** Called with the last `seq` appended by a write, once per write. */
   appended(seq: number): void;
-}
-
-/** The event a CDM belongs to, with its members, as the index holds it now. */
-function eventOf(events: EventIndex, cdmId: string): { id: string; members: EventMember[] } | undefined {
-  const id = events.eventIdOfCdm(cdmId);
-  const members = id === undefined ? undefined : events.get(id);
-  return id !== undefined && members ? { id, members } : undefined;
-}
-
-/** The event's level before this CDM's change: its old cluster, or the new cluster without the CDM; null for a new event. */
-function previousLevel(
-  before: { id: string; members: EventMember[] } | undefined,
-  after: { id: string; members: EventMember[] },
-  cdmId: string,
-  levels: readonly AlertLevel[],
-  now: Date,
-): string | null {
-  const members = before?.id === after.id ? before.members : after.members.filter((m) => m.cdm_id !== cdmId);
-  return members.length > 0 ? summarizeEvent(members, levels, now).level : null;
 }
 
 /**
@@ -44,18 +25,26 @@ export function recordingChanges(store: Store, events: EventIndex, options: Reco
     if (last > 0) options.appended(last);
   };
   const putCdm = (record: CdmRecord): void => {
-    const before = eventOf(events, record.cdm_id);
+    // Every event is read through its summary (O(operators), not O(CDMs)), so a write costs
+    // the same however many CDMs its event holds.
+    const levels = options.levels();
+    const beforeId = events.eventIdOfCdm(record.cdm_id);
+    const beforeLevel = beforeId === undefined ? undefined : events.summary(beforeId, levels, options.now())?.level;
+    const before = beforeId !== undefined && beforeLevel !== undefined ? { id: beforeId, level: beforeLevel } : undefined;
     const existed = before !== undefined || store.getCdm(record.cdm_id) !== undefined;
     store.putCdm(record);
     const now = options.now();
-    const levels = options.levels();
-    const after = eventOf(events, record.cdm_id);
-    const event = after ? summarizeEvent(after.members, levels, now, after.id) : undefined;
-    const member = after?.members.find((m) => m.cdm_id === record.cdm_id);
+    const afterId = events.eventIdOfCdm(record.cdm_id);
+    const event = afterId === undefined ? undefined : events.summary(afterId, levels, now);
+    const member = event ? events.filedMember(record.cdm_id) : undefined;
     const changes = [cdmChange({ record, member, event, existed, levels, time: now.toISOString() })];
-    if (after && event) changes.push(eventChange(event, previousLevel(before, after, record.cdm_id, levels, now), levels, now));
-    const left = before && before.id !== after?.id ? events.get(before.id) : undefined;
-    if (before && left) changes.push(eventChange(summarizeEvent(left, levels, now, before.id), summarizeEvent(before.members, levels, now, before.id).level, levels, now));
+    if (event) {
+      // The level before: the event's own, or, when the CDM has just joined it, the level of its other CDMs (null: a new event).
+      const previous = before?.id === event.event_id ? before.level : events.levelWithout(event.event_id, record.cdm_id, levels);
+      changes.push(eventChange(event, previous, levels, now));
+    }
+    const left = before && before.id !== event?.event_id ? events.summary(before.id, levels, now) : undefined;
+    if (before && left) changes.push(eventChange(left, before.level, levels, now));
     append(changes);
   };
   const putManeuver = (record: ManeuverRecord): void => {

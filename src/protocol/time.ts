@@ -151,3 +151,52 @@ export function isUtcTimestamp(text: string): boolean {
 export function utcMillis(text: string): number {
   return parseUtcTime(text)?.epochMs ?? Number.NaN;
 }
+
+const NANOS_PER_SECOND = 1_000_000_000n;
+const SECONDS_PER_DAY = 86_400;
+/** `LEAP_SECOND_DAYS` in order, and the instant (`utcNanos` seconds) of each day's 23:59:60. */
+const LEAP_DAYS_SORTED = [...LEAP_SECOND_DAYS].sort();
+const LEAP_SECOND_STARTS = LEAP_DAYS_SORTED.map((day, i) => (Date.UTC(Number(day.slice(0, 4)), Number(day.slice(5, 7)) - 1, Number(day.slice(8, 10))) / 1000 + SECONDS_PER_DAY + i));
+
+/** Leap seconds inserted before the start of this day (`YYYY-MM-DD`). */
+function leapSecondsBefore(date: string): number {
+  let count = 0;
+  while (count < LEAP_DAYS_SORTED.length && (LEAP_DAYS_SORTED[count] as string) < date) count++;
+  return count;
+}
+
+/**
+ * Nanoseconds since 1970-01-01T00:00:00Z on a scale that counts every elapsed SI second,
+ * leap seconds included (POSIX seconds plus the leap seconds of `LEAP_SECOND_DAYS` inserted
+ * since 1970): `23:59:60.5` is 0.5 s after `23:59:60` and 1.5 s before `00:00:01` of the next
+ * day. Differences are true durations; fraction digits beyond the nanosecond are dropped.
+ * Undefined when the text is not a valid time (`parseUtcTime`).
+ */
+export function utcNanos(text: string): bigint | undefined {
+  const time = parseUtcTime(text);
+  return time ? utcTimeNanos(time) : undefined;
+}
+
+/** `utcNanos` of a time already read. */
+export function utcTimeNanos(time: UtcTime): bigint {
+  const [hour, minute, second] = time.clock.split(':').map(Number) as [number, number, number];
+  const day = Date.UTC(Number(time.date.slice(0, 4)), Number(time.date.slice(5, 7)) - 1, Number(time.date.slice(8, 10))) / 1000;
+  const seconds = day + hour * 3600 + minute * 60 + second + leapSecondsBefore(time.date);
+  return BigInt(seconds) * NANOS_PER_SECOND + BigInt(time.fraction.padEnd(9, '0').slice(0, 9));
+}
+
+/**
+ * The timestamp (calendar form, milliseconds, `Z`; later digits truncated) of an instant on
+ * the `utcNanos` scale; an instant within a leap second is written `23:59:60.fff`.
+ */
+export function formatUtcNanos(nanos: bigint): string {
+  const floor = nanos >= 0n ? nanos / NANOS_PER_SECOND : -((-nanos + NANOS_PER_SECOND - 1n) / NANOS_PER_SECOND);
+  const millis = String((nanos - floor * NANOS_PER_SECOND) / 1_000_000n).padStart(3, '0');
+  const seconds = Number(floor);
+  let leapsBefore = 0;
+  for (const start of LEAP_SECOND_STARTS) {
+    if (start === seconds) return `${new Date((seconds - leapsBefore - 1) * 1000).toISOString().slice(0, 17)}60.${millis}Z`;
+    if (start < seconds) leapsBefore++;
+  }
+  return `${new Date((seconds - leapsBefore) * 1000).toISOString().slice(0, 19)}.${millis}Z`;
+}

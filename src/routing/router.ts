@@ -3,7 +3,7 @@ import { changed, type MergeOutcome, type SignatureCheck } from '../model/record
 import { PROTOCOL_VERSION, type Envelope } from '../protocol/envelope.js';
 import type { PayloadByType } from '../protocol/messages.js';
 import type { PeerPolicies } from '../protocol/policies.js';
-import { utcMillis } from '../protocol/time.js';
+import { formatUtcNanos, utcNanos } from '../protocol/time.js';
 import type { Store } from '../store/store.js';
 import { checkExport, checkPolicy, recordKey } from './policy.js';
 import { SeenMessages } from './seen.js';
@@ -229,22 +229,36 @@ export class Router {
   }
 
   /**
+   * TCA + grace as elapsed nanoseconds (`utcNanos`: the instant validation read, leap
+   * seconds counted as real seconds and long fractions kept, never Date.parse), so that a
+   * TCA of 23:59:60.5 expires at 00:59:59.5 with the default hour.
+   */
+  private tcaExpiresAt(tca: string): bigint | undefined {
+    const at = utcNanos(tca);
+    return at === undefined ? undefined : at + BigInt(this.tcaGraceMs) * 1_000_000n;
+  }
+
+  private nowNanos(): bigint {
+    return utcNanos(this.now().toISOString()) ?? 0n;
+  }
+
+  /**
    * A TCA_PASSED withdrawal of a held CDM whose TCA lies more than this node's grace in
    * the past: what this node would do itself, so it needs no signature (section 10).
    */
   private isTcaExpiry(message: TableMessage): boolean {
     if (message.message_type !== 'CDM_WITHDRAW' || message.payload.reason !== 'TCA_PASSED') return false;
     const tca = this.options.store.getCdm(message.payload.cdm_id)?.announce?.payload.cdm.tca;
-    return tca !== undefined && utcMillis(tca) + this.tcaGraceMs < this.now().getTime();
+    const expiresAt = tca === undefined ? undefined : this.tcaExpiresAt(tca);
+    return expiresAt !== undefined && expiresAt < this.nowNanos();
   }
 
   private expireIfPassed(message: TableMessage): boolean {
     if (message.message_type !== 'CDM_ANNOUNCE') return false;
     const cdm = message.payload.cdm;
-    // The instant validation read (leap seconds and long fractions included), never Date.parse.
-    const expiresAt = utcMillis(cdm.tca) + this.tcaGraceMs;
-    if (!(expiresAt < this.now().getTime())) return false;
-    const withdrawal = this.envelope('CDM_WITHDRAW', { cdm_id: cdm.cdm_id, reason: 'TCA_PASSED', effective_time: new Date(expiresAt).toISOString() });
+    const expiresAt = this.tcaExpiresAt(cdm.tca);
+    if (expiresAt === undefined || !(expiresAt < this.nowNanos())) return false;
+    const withdrawal = this.envelope('CDM_WITHDRAW', { cdm_id: cdm.cdm_id, reason: 'TCA_PASSED', effective_time: formatUtcNanos(expiresAt) });
     const outcome = applyToTable(this.options.store, withdrawal as TableMessage, { received_from: this.nodeId, received_at: this.now().toISOString() }, TCA_EXPIRY_CHECK);
     this.afterCommit(() => this.seen.add(withdrawal.message_id));
     if (changed(outcome)) this.log.info({ cdm_id: cdm.cdm_id, tca: cdm.tca }, 'cdm withdrawn: TCA passed');

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parseCdmKvn } from '../../src/ccsds/index.js';
 import { compareTimestamps, timestampKey } from '../../src/model/time.js';
 import { validateCdm, validateEnvelope } from '../../src/protocol/validate.js';
-import { LEAP_SECOND_DAYS, parseUtcTime, utcMillis } from '../../src/protocol/time.js';
+import { LEAP_SECOND_DAYS, formatUtcNanos, parseUtcTime, utcMillis, utcNanos } from '../../src/protocol/time.js';
 import { sampleCdm, sampleCdmEnvelope } from '../helpers/fixtures.js';
 import { fixtureIn } from './corpus-helpers.js';
 
@@ -34,6 +34,23 @@ describe('one UTC time reader', () => {
     expect(timestampKey('2016-12-31T23:59:60.5Z')).toBe('2016-12-31T23:59:60.500000000');
     expect(utcMillis('2016-12-31T23:59:60.5Z')).toBeLessThan(utcMillis('2017-01-01T00:00:00Z'));
     expect(utcMillis('2016-12-31T23:59:60.5Z')).toBeGreaterThan(utcMillis('2016-12-31T23:59:59.998Z'));
+  });
+
+  it('measures elapsed time with leap seconds as real seconds, to the nanosecond, and writes it back', () => {
+    const at = (text: string) => utcNanos(text) as bigint;
+    expect(at('2016-12-31T23:59:60.5Z') - at('2016-12-31T23:59:60Z')).toBe(500_000_000n);
+    expect(at('2017-01-01T00:00:01Z') - at('2016-12-31T23:59:60.5Z')).toBe(1_500_000_000n);
+    expect(at('2017-01-01T00:00:00Z') - at('2016-12-31T23:59:59Z')).toBe(2_000_000_000n);
+    expect(at('2030-01-01T00:00:00.000000001Z') - at('2030-01-01T00:00:00Z')).toBe(1n);
+    expect(at('2016-366T23:59:60.25Z')).toBe(at('2016-12-31T23:59:60.250Z'));
+    // 27 leap seconds between 1972 and 2017.
+    expect(at('2017-01-01T00:00:00Z') / 1_000_000_000n - BigInt(Date.parse('2017-01-01T00:00:00Z') / 1000)).toBe(27n);
+    expect(utcNanos('2030-01-02T12:34:60Z')).toBeUndefined();
+    expect(formatUtcNanos(at('2016-12-31T23:59:60.5Z') + 3_600_000_000_000n)).toBe('2017-01-01T00:59:59.500Z');
+    expect(formatUtcNanos(at('2016-12-31T23:59:59.5Z') + 1_000_000_000n)).toBe('2016-12-31T23:59:60.500Z');
+    expect(formatUtcNanos(at('1972-06-30T23:59:60.1Z'))).toBe('1972-06-30T23:59:60.100Z');
+    expect(formatUtcNanos(at('2030-05-01T10:20:00.0009Z'))).toBe('2030-05-01T10:20:00.000Z');
+    expect(formatUtcNanos(at('1969-12-31T23:59:59.25Z'))).toBe('1969-12-31T23:59:59.250Z');
   });
 
   it('JSON CDMs and envelopes use it: 12:34:60 is refused, a real leap second accepted', () => {

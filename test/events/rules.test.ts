@@ -186,3 +186,120 @@ describe('event summary', () => {
     expect(summarizeEvent(withdrawn, levels, new Date(BASE - 60 * MINUTE)).status).toBe('active');
   });
 });
+
+/** A CDM of pair 0 with this TCA text (and creation order `created`). */
+function atTca(id: string, tca: string, created: number, extra: Partial<Cdm> = {}): CdmRecord {
+  return record({ ...cdmOf({ id: 0, pair: 0, swap: false, minute: 0, created }), cdm_id: id, tca, ...extra });
+}
+
+/** The events of these records, as sorted lists of cdm_ids, for every order of arrival (all must agree). */
+function eventsInEveryOrder(records: CdmRecord[]): string[][] {
+  const permutations = (items: CdmRecord[]): CdmRecord[][] =>
+    items.length <= 1 ? [items] : items.flatMap((item, i) => permutations([...items.slice(0, i), ...items.slice(i + 1)]).map((rest) => [item, ...rest]));
+  const results = new Set<string>();
+  let last: string[][] = [];
+  for (const order of permutations(records)) {
+    const index = new EventIndex();
+    for (const r of order) index.upsert(r);
+    const groups = index.all().map((members) => members.map((m) => m.cdm_id).sort()).sort();
+    const fromScratch = clusterPair(order.map(memberOf) as EventMember[]).map((c) => c.map((m) => m.cdm_id).sort()).sort();
+    expect(groups).toEqual(fromScratch);
+    results.add(JSON.stringify(groups.map((g) => [index.eventIdOfCdm(g[0] as string), ...g])));
+    last = groups;
+  }
+  expect(results.size).toBe(1);
+  return last;
+}
+
+describe('the 20-minute rule on exact UTC times', () => {
+  it('counts a leap second as a real second: a chain across 2016-12-31T23:59:60.5 is one event in any order', () => {
+    const chain = ['2016-12-31T23:50:00.000Z', '2016-12-31T23:59:60.500Z', '2017-01-01T00:09:00.000Z', '2017-01-01T00:25:00.000Z'];
+    expect(eventsInEveryOrder(chain.map((tca, i) => atTca(`L-${i}`, tca, i)))).toEqual([['L-0', 'L-1', 'L-2', 'L-3']]);
+    const close = ['2016-12-31T23:55:00Z', '2016-12-31T23:59:60.5Z', '2017-01-01T00:05:00Z'];
+    expect(eventsInEveryOrder(close.map((tca, i) => atTca(`K-${i}`, tca, i)))).toEqual([['K-0', 'K-1', 'K-2']]);
+  });
+
+  it('measures 20 minutes across a leap second in elapsed seconds: the inserted second counts', () => {
+    // 23:50:00.5 → 00:10:00 is 20 min 0.5 s of UTC clock but 20 min 0.5 s + 1 s elapsed: apart.
+    expect(eventsInEveryOrder([atTca('A', '2016-12-31T23:50:00.000Z', 1), atTca('B', '2017-01-01T00:09:59.000Z', 2)])).toEqual([['A', 'B']]);
+    expect(eventsInEveryOrder([atTca('A', '2016-12-31T23:50:00.000Z', 1), atTca('B', '2017-01-01T00:09:59.001Z', 2)])).toEqual([['A'], ['B']]);
+    expect(eventsInEveryOrder([atTca('A', '2016-12-31T23:39:59.500Z', 1), atTca('B', '2016-12-31T23:59:60.500Z', 2)])).toEqual([['A'], ['B']]);
+    expect(eventsInEveryOrder([atTca('A', '2016-12-31T23:40:00.500Z', 1), atTca('B', '2016-12-31T23:59:60.500Z', 2)])).toEqual([['A', 'B']]);
+  });
+
+  it('compares to the nanosecond: exactly 20 minutes joins, 1 ns or 0.9 ms more does not', () => {
+    const base = '2030-05-01T10:00:00Z';
+    expect(eventsInEveryOrder([atTca('A', base, 1), atTca('B', '2030-05-01T10:20:00Z', 2)])).toEqual([['A', 'B']]);
+    expect(eventsInEveryOrder([atTca('A', base, 1), atTca('B', '2030-05-01T10:20:00.000000000999Z', 2)])).toEqual([['A', 'B']]);
+    expect(eventsInEveryOrder([atTca('A', base, 1), atTca('B', '2030-05-01T10:20:00.000000001Z', 2)])).toEqual([['A'], ['B']]);
+    expect(eventsInEveryOrder([atTca('A', base, 1), atTca('B', '2030-05-01T10:20:00.0009Z', 2)])).toEqual([['A'], ['B']]);
+    expect(eventsInEveryOrder([atTca('A', '2030-05-01T10:00:00.0000001Z', 1), atTca('B', '2030-05-01T10:20:00.0000001Z', 2), atTca('C', '2030-05-01T10:40:00.00000011Z', 3)])).toEqual([['A', 'B'], ['C']]);
+  });
+
+  it('orders members by exact TCA, a leap second after 23:59:59.999999999 and before the next day', () => {
+    const times = ['2017-01-01T00:00:00Z', '2016-12-31T23:59:60.5Z', '2016-12-31T23:59:59.999999999Z', '2016-12-31T23:59:60Z'];
+    const members = times.map((tca, i) => memberOf(atTca(`T-${i}`, tca, i))) as EventMember[];
+    const [event] = clusterPair(members);
+    expect(event?.map((m) => m.cdm_id)).toEqual(['T-2', 'T-3', 'T-1', 'T-0']);
+    expect((members[0] as EventMember).tca_ns - (members[1] as EventMember).tca_ns).toBe(500_000_000n);
+  });
+});
+
+/** Specs with TCAs that may sit on a leap second or differ below the millisecond. */
+const exactSpec = fc.record({
+  second: fc.integer({ min: -3_700, max: 3_700 }),
+  nanos: fc.constantFrom(0, 1, 999_999, 500_000_000, 900_000),
+  created: fc.nat(50),
+  conjunction: fc.option(fc.nat(3), { nil: undefined }),
+  withdrawn: fc.boolean(),
+  pc: fc.option(fc.constantFrom(1e-6, 2e-5, 3e-4), { nil: undefined }),
+});
+
+/** A TCA `second` elapsed seconds (and `nanos`) from 2017-01-01T00:00:00Z, across the leap second before it. */
+function tcaAround(second: number, nanos: number): string {
+  const fraction = `.${String(nanos).padStart(9, '0')}Z`;
+  if (second === -1) return `2016-12-31T23:59:60${fraction}`;
+  const posix = Date.parse('2017-01-01T00:00:00Z') + (second < -1 ? second + 1 : second) * 1000;
+  return new Date(posix).toISOString().slice(0, 19) + fraction;
+}
+
+describe('an event index kept up to date write by write', () => {
+  it('has the events and summaries of grouping from scratch, whatever the arrivals, updates and removals', () => {
+    const levels = [
+      { name: 'red', min_pc: 1e-4 },
+      { name: 'yellow', min_pc: 1e-5 },
+    ];
+    const now = new Date('2017-01-01T00:00:00Z');
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.nat(11), exactSpec, fc.nat(9)), { minLength: 1, maxLength: 40 }), (steps) => {
+        const index = new EventIndex();
+        const held = new Map<string, CdmRecord>();
+        for (const [id, s, action] of steps) {
+          const cdmId = `X-${id}`;
+          if (action === 0) {
+            index.remove(cdmId);
+            held.delete(cdmId);
+          } else {
+            const extra: Partial<Cdm> = s.pc === undefined ? {} : { collision_probability: s.pc };
+            const cdm: Cdm = { ...cdmOf({ id: 0, pair: 0, swap: id % 2 === 0, minute: 0, created: s.created, ...(s.conjunction === undefined ? {} : { conjunction: s.conjunction }) }), cdm_id: cdmId, tca: tcaAround(s.second, s.nanos), ...extra };
+            const r = record(cdm, s.withdrawn ? 'withdrawn' : 'active');
+            const withdrawnRecord: CdmRecord = s.withdrawn ? { ...r, withdrawal: { ...sampleCdmEnvelope(), payload: { cdm_id: cdmId, reason: 'ERROR', effective_time: isoDay(-1, '06:00:00.000') } } as unknown as CdmRecord['withdrawal'] } : r;
+            index.upsert(withdrawnRecord);
+            held.set(cdmId, withdrawnRecord);
+          }
+          if (action === 9) index.all();
+        }
+        const scratch = clusterPair([...held.values()].map(memberOf) as EventMember[]);
+        const expected = scratch.map((members) => summarizeEvent(members, levels, now)).map(({ members, ...summary }) => ({ ...summary, ids: members.map((m) => m.cdm_id) }));
+        const actual = index.all().map((members) => {
+          const eventId = index.eventIdOfCdm(members[0]?.cdm_id as string) as string;
+          return { ...index.summary(eventId, levels, now), ids: members.map((m) => m.cdm_id) };
+        });
+        const byId = (a: { event_id?: string }, b: { event_id?: string }) => ((a.event_id ?? '') < (b.event_id ?? '') ? -1 : 1);
+        expect(actual.sort(byId)).toEqual(expected.sort(byId));
+        for (const cdmId of held.keys()) expect(index.eventIdOfCdm(cdmId)).toBe(expected.find((e) => e.ids.includes(cdmId))?.event_id);
+      }),
+      { numRuns: 300 },
+    );
+  });
+});

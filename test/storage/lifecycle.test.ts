@@ -51,6 +51,13 @@ describe.each(['memory', 'file'] as const)('the data lifecycle (%s store)', (sto
     expect(record?.withdrawal?.payload).toEqual({ cdm_id: 'SOON', reason: 'TCA_PASSED', effective_time: '2030-01-01T01:30:00.000Z' });
   });
 
+  it('counts a leap second in the grace: TCA 23:59:60.5 plus 30 minutes is withdrawn effective 00:29:59.5', async () => {
+    const { node, url } = await nodeWithClock(storage, Date.parse('2030-01-01T00:00:00.000Z'));
+    const res = await http(url, 'POST', '/cdm', { token: WRITE_TOKEN, body: sampleCdm({ cdm_id: 'LEAP', creation_date: '2016-12-31T12:00:00.000Z', tca: '2016-12-31T23:59:60.500Z' }) });
+    expect(res.status).toBe(201);
+    expect(node.store.getCdm('LEAP')?.withdrawal?.payload).toEqual({ cdm_id: 'LEAP', reason: 'TCA_PASSED', effective_time: '2017-01-01T00:29:59.500Z' });
+  });
+
   it('withdraws at once a CDM that arrives with its TCA long past', async () => {
     const { node, url } = await nodeWithClock(storage, Date.parse('2030-01-01T00:00:00.000Z'));
     const res = await http(url, 'POST', '/cdm', { token: WRITE_TOKEN, body: sampleCdm({ cdm_id: 'OLD', tca: '2029-12-01T00:00:00.000Z' }) });

@@ -88,6 +88,19 @@ describe('configuration defaults', () => {
     expect(errors).toContain('alerts.levels[0].min_pc');
   });
 
+  it('refuses alert levels with a duplicate name, a shared min_pc or a built-in name, naming the entry', () => {
+    const errors = errorsOf(
+      'node: { id: n1 }\nalerts:\n  levels:\n    - { name: red, min_pc: 1.0e-4 }\n    - { name: red, min_pc: 1.0e-5 }\n    - { name: amber, min_pc: 1.0e-4 }\n    - { name: green, min_pc: 1.0e-6 }\n    - { name: Unknown, min_pc: 1.0e-7 }\n',
+    ).join('\n');
+    expect(errors).toMatch(/alerts\.levels\[1\]\.name: duplicate level name "red" \(also alerts\.levels\[0\]\.name\)/);
+    expect(errors).toMatch(/alerts\.levels\[2\]\.min_pc: 0\.0001 is also the min_pc of alerts\.levels\[0\]/);
+    expect(errors).toMatch(/alerts\.levels\[3\]\.name: "green" is a built-in level/);
+    expect(errors).toMatch(/alerts\.levels\[4\]\.name: "Unknown" is a built-in level/);
+    expect(errors).not.toMatch(/^alerts\.levels\[0\]/m);
+    expect(parse('node: { id: n1 }\nalerts: { levels: [{ name: red, min_pc: 1.0e-4 }, { name: amber, min_pc: 1.0e-6 }] }').ok).toBe(true);
+    expect(parse('node: { id: n1 }\nalerts: { levels: [] }').ok).toBe(true);
+  });
+
   it('fills peer policy defaults', () => {
     const result = parse('node: { id: n1 }\npeers: [{ id: p1, address: "http://127.0.0.1:9", auth_token: t, policies: { forward_cdm: false } }]');
     if (!result.ok) throw new Error(result.errors.join());
