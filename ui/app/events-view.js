@@ -8,7 +8,12 @@ const html = htm.bind(h);
 /** Re-renders the caller after every batch of live changes; returns the batch count. */
 export function useLive(live) {
   const [version, setVersion] = useState(live.version);
-  useEffect(() => live.subscribe(() => setVersion(live.version)), [live]);
+  useEffect(() => {
+    const unsubscribe = live.subscribe(() => setVersion(live.version));
+    // A batch (or the list) may have come between the first render and this effect.
+    setVersion(live.version);
+    return unsubscribe;
+  }, [live]);
   return version;
 }
 

@@ -13,6 +13,8 @@ export class Feed {
     this.stream = { state: 'connecting' };
     /** Why the list could not be loaded, or ''. */
     this.loadError = '';
+    /** How many times `stream` or `loadError` changed. */
+    this.version = 0;
     this.listeners = new Set();
     this.follower = undefined;
     this.unsubscribe = undefined;
@@ -58,6 +60,7 @@ export class Feed {
 
   set(changes) {
     Object.assign(this, changes);
+    this.version += 1;
     for (const listener of this.listeners) listener();
   }
 }

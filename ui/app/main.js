@@ -96,9 +96,11 @@ function Header({ identity, stream, route, onSignOut }) {
 
 function Dashboard({ identity, onSignOut }) {
   const route = useRoute();
-  const [, setFeedState] = useState(0);
+  const [, setFeedVersion] = useState(feed.version);
   useEffect(() => {
-    const unsubscribe = feed.onChange(() => setFeedState((n) => n + 1));
+    const unsubscribe = feed.onChange(() => setFeedVersion(feed.version));
+    // The feed may have changed between the first render and this effect.
+    setFeedVersion(feed.version);
     feed.start();
     return unsubscribe;
   }, []);
