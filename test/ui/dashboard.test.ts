@@ -84,6 +84,8 @@ describe('operator dashboard in Chromium', () => {
     await page.getByLabel('Owner').selectOption('');
     await page.getByLabel('Object').fill('fengyun');
     await waitFor('the object filter', async () => (await rows.count()) === 1);
+    // The filtered count is announced (live changes alone do not make it speak).
+    await expect(page.getByRole('status').filter({ hasText: /^1 of \d+ active events$/ }).count()).resolves.toBe(1);
     await page.getByLabel('Object').fill('');
     await shot(page, 'dashboard-events');
 
@@ -172,6 +174,8 @@ describe('operator dashboard in Chromium', () => {
     await signIn(page, READ_TOKEN);
     await page.reload();
     await page.locator('[data-stream="live"]').waitFor({ timeout: LONG });
+    // With the token in the tab, the stream and the list were asked for before the first render.
+    await page.locator('table.events tbody tr[data-event-id]').first().waitFor({ timeout: LONG });
     await page.getByRole('link', { name: 'Peers' }).click();
     const peer = page.locator('tr[data-peer-id="ui-b"]');
     await peer.waitFor({ timeout: LONG });

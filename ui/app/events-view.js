@@ -101,6 +101,15 @@ export function EventsView({ live }) {
     () => all.filter((e) => matchesObject(e, objectFilter) && (!ownerFilter || (e.owners ?? []).includes(ownerFilter))),
     [all, objectFilter, ownerFilter],
   );
+  // The count is announced when a filter changes, not at every live batch: a count that
+  // changes ten times a second would keep a screen reader talking.
+  const [announced, setAnnounced] = useState('');
+  const filtered = useRef(false);
+  useEffect(() => {
+    if (!filtered.current && !objectFilter && !ownerFilter) return;
+    filtered.current = true;
+    setAnnounced(`${shown.length} of ${all.length} active events`);
+  }, [objectFilter, ownerFilter]);
   // Only the rows in and near the viewport are in the page; the others come as it scrolls.
   const { start, end, rowPx } = useRowWindow(body, shown.length);
   useEffect(() => {
@@ -117,7 +126,8 @@ export function EventsView({ live }) {
         <option value="">all owners</option>
         ${owners.map((o) => html`<option value=${o}>${o}</option>`)}
       </select>
-      <span class="count" role="status" aria-live="polite" data-count=${shown.length} data-total=${all.length}>${shown.length} of ${all.length} active events</span>
+      <span class="count" data-count=${shown.length} data-total=${all.length}>${shown.length} of ${all.length} active events</span>
+      <span class="sr-only" role="status" aria-live="polite">${announced}</span>
     </form>
     <table class="events" aria-rowcount=${shown.length + 1} data-listed=${shown.length} data-window=${`${start}-${end}`}>
       <caption class="sr-only">Active events, highest collision probability first; scroll for more rows</caption>
