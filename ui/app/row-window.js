@@ -4,8 +4,8 @@
 // wheel, the keys, or Tab moving the focus down the rows) brings the rows it reaches.
 import { useEffect, useRef, useState } from './lib.js';
 
-/** Rows kept in the page beyond each edge of the viewport (about a screen at 1 000 px). */
-export const OVERSCAN_ROWS = 20;
+/** Rows kept in the page beyond each edge of the viewport (about half a screen): room for the wheel and the keys. */
+export const OVERSCAN_ROWS = 12;
 /** Row height (px) assumed until a row is in the page to be measured. */
 const ESTIMATED_ROW_PX = 44;
 
