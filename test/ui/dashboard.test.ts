@@ -85,7 +85,7 @@ describe('operator dashboard in Chromium', () => {
     await page.getByLabel('Object').fill('fengyun');
     await waitFor('the object filter', async () => (await rows.count()) === 1);
     // The filtered count is announced (live changes alone do not make it speak).
-    await expect(page.getByRole('status').filter({ hasText: /^1 of \d+ active events$/ }).count()).resolves.toBe(1);
+    await page.getByRole('status').filter({ hasText: /^1 of \d+ active events$/ }).waitFor({ timeout: LONG });
     await page.getByLabel('Object').fill('');
     await shot(page, 'dashboard-events');
 
