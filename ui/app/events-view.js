@@ -52,7 +52,7 @@ class EventRow extends Component {
     const objects = `${objectLabel(e.object1_name, e.object1_id)} / ${objectLabel(e.object2_name, e.object2_id)}`;
     const owners = (e.owners ?? []).join(', ') || '—';
     // aria-rowindex: the header row is row 1, so event `index` (from 0) is row index + 2.
-    return html`<tr data-event-id=${e.event_id} aria-rowindex=${index + 2}>
+    return html`<tr data-event-id=${e.event_id} data-index=${index} aria-rowindex=${index + 2}>
       <td><${LevelBadge} level=${e.level} /></td>
       <td title=${objects}><a href=${href}>${objectLabel(e.object1_name, e.object1_id)}</a><br />${objectLabel(e.object2_name, e.object2_id)}</td>
       <td title=${owners}>${owners}</td>

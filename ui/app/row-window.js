@@ -31,13 +31,42 @@ function measureRowPx(tbody, fallback) {
 }
 
 /**
+ * `range` grown to keep `overscan` rows on each side of the focused row `focus` when that row
+ * is in or next to it, so that the next Tab (or Shift+Tab) finds its row in the page even
+ * before a frame has scrolled the window along.
+ */
+export function aroundFocus(range, focus, count, overscan = OVERSCAN_ROWS) {
+  if (focus === undefined || focus < range.start - overscan || focus >= range.end + overscan) return range;
+  return { start: Math.max(0, Math.min(range.start, focus - overscan)), end: Math.min(count, Math.max(range.end, focus + overscan + 1)) };
+}
+
+/**
  * The window of a table body (`body`: a ref to its `<tbody>`) of `count` rows scrolled with
- * the page: `{start, end, rowPx}`. Measured once per frame at most, after scrolling, a
- * resize or a render; a render follows only when the window moved.
+ * the page: `{start, end, rowPx}`. Rows carry their index in `data-index`. Measured once per
+ * frame at most, after scrolling, a resize or a render; a render follows only when the window
+ * moved, or at once when the focus moves into a row near its edge.
  */
 export function useRowWindow(body, count) {
   const [view, setView] = useState(() => ({ from: 0, to: globalThis.innerHeight ?? 1000, rowPx: ESTIMATED_ROW_PX }));
+  const [focus, setFocus] = useState(undefined);
   const schedule = useRef(undefined);
+  useEffect(() => {
+    const tbody = body.current;
+    if (!tbody) return undefined;
+    const focused = (e) => {
+      const index = Number(e.target.closest?.('tr[data-index]')?.dataset.index);
+      setFocus(Number.isInteger(index) ? index : undefined);
+    };
+    const left = (e) => {
+      if (!tbody.contains(e.relatedTarget)) setFocus(undefined);
+    };
+    tbody.addEventListener('focusin', focused);
+    tbody.addEventListener('focusout', left);
+    return () => {
+      tbody.removeEventListener('focusin', focused);
+      tbody.removeEventListener('focusout', left);
+    };
+  }, [body]);
   useEffect(() => {
     let frame = 0;
     const measure = () => {
@@ -66,5 +95,5 @@ export function useRowWindow(body, count) {
   }, [body]);
   // After each render: the rows above the table, or the row height, may have changed.
   useEffect(() => schedule.current?.());
-  return { ...rowRange(count, view.rowPx, view), rowPx: view.rowPx };
+  return { ...aroundFocus(rowRange(count, view.rowPx, view), focus, count), rowPx: view.rowPx };
 }
