@@ -1,15 +1,19 @@
 // Active conjunction events sorted by risk, filterable by object and owner, updated live.
 import { Component, h, useEffect, useMemo, useRef, useState, htm } from './lib.js';
-import { byRisk, countdown, formatDistance, formatPc, formatTime, levelStyle, objectLabel } from './format.js';
+import { countdown, formatDistance, formatPc, formatTime, levelStyle, objectLabel, sortByRisk } from './format.js';
+import { useRowWindow } from './row-window.js';
 
 const html = htm.bind(h);
-const FIRST_ROWS = 150;
-const ROWS_PER_FRAME = 300;
 
 /** Re-renders the caller after every batch of live changes; returns the batch count. */
 export function useLive(live) {
   const [version, setVersion] = useState(live.version);
-  useEffect(() => live.subscribe(() => setVersion(live.version)), [live]);
+  useEffect(() => {
+    const unsubscribe = live.subscribe(() => setVersion(live.version));
+    // A batch (or the list) may have come between the first render and this effect.
+    setVersion(live.version);
+    return unsubscribe;
+  }, [live]);
   return version;
 }
 
@@ -35,20 +39,23 @@ function matchesObject(e, text) {
 }
 
 /**
- * One row; rendered again only when its event changed (a batch of live changes re-renders
- * the rows it touched, not the list). Its countdown is kept by `tickCountdowns`.
+ * One row; rendered again only when its event or its place changed (a batch of live changes
+ * re-renders the rows it touched, not the list). Its countdown is kept by `tickCountdowns`.
  */
 class EventRow extends Component {
   shouldComponentUpdate(next) {
-    return next.e !== this.props.e;
+    return next.e !== this.props.e || next.index !== this.props.index;
   }
 
-  render({ e }) {
+  render({ e, index }) {
     const href = `#/events/${encodeURIComponent(e.event_id)}`;
-    return html`<tr data-event-id=${e.event_id}>
+    const objects = `${objectLabel(e.object1_name, e.object1_id)} / ${objectLabel(e.object2_name, e.object2_id)}`;
+    const owners = (e.owners ?? []).join(', ') || '—';
+    // aria-rowindex: the header row is row 1, so event `index` (from 0) is row index + 2.
+    return html`<tr data-event-id=${e.event_id} data-index=${index} aria-rowindex=${index + 2}>
       <td><${LevelBadge} level=${e.level} /></td>
-      <td><a href=${href}>${objectLabel(e.object1_name, e.object1_id)}</a><br />${objectLabel(e.object2_name, e.object2_id)}</td>
-      <td>${(e.owners ?? []).join(', ') || '—'}</td>
+      <td title=${objects}><a href=${href}>${objectLabel(e.object1_name, e.object1_id)}</a><br />${objectLabel(e.object2_name, e.object2_id)}</td>
+      <td title=${owners}>${owners}</td>
       <td class="num">${formatPc(e.pc)}</td>
       <td class="num">${formatPc(e.collision_probability)}</td>
       <td class="num">${formatPc(e.computed_pc)}</td>
@@ -60,7 +67,7 @@ class EventRow extends Component {
   }
 }
 
-/** Every second, the countdown cells under `root` are rewritten in place: one text update each, no render. */
+/** Every second, the countdown cells under `root` (the rows in the page) are rewritten in place: one text update each, no render. */
 function useCountdownTicker(root) {
   useEffect(() => {
     const timer = setInterval(() => {
@@ -74,27 +81,39 @@ function useCountdownTicker(root) {
   }, [root]);
 }
 
+/** A row standing for `rows` rows that are not in the page (see row-window.js). */
+function Spacer({ rows, rowPx }) {
+  if (rows <= 0) return null;
+  return html`<tr class="spacer" aria-hidden="true"><td colspan="10" style=${{ height: `${rows * rowPx}px` }}></td></tr>`;
+}
+
+const COLUMNS = ['level', 'objects', 'owners', 'pc', 'pc', 'pc', 'miss', 'tca', 'countdown', 'cdms'];
+
 export function EventsView({ live }) {
   const version = useLive(live);
   const body = useRef(null);
   useCountdownTicker(body);
   const [objectFilter, setObjectFilter] = useState('');
   const [ownerFilter, setOwnerFilter] = useState('');
-  const all = useMemo(() => [...live.events.values()].sort(byRisk), [version]);
+  const all = useMemo(() => sortByRisk([...live.events.values()]), [version]);
   const owners = useMemo(() => [...new Set(all.flatMap((e) => e.owners ?? []))].sort(), [all]);
-  const shown = all.filter((e) => matchesObject(e, objectFilter) && (!ownerFilter || (e.owners ?? []).includes(ownerFilter)));
-  // The first rows (more than a screen) come at once, the rest in steps, one per frame.
-  const [rendered, setRendered] = useState(FIRST_ROWS);
+  const shown = useMemo(
+    () => all.filter((e) => matchesObject(e, objectFilter) && (!ownerFilter || (e.owners ?? []).includes(ownerFilter))),
+    [all, objectFilter, ownerFilter],
+  );
+  // The count is announced when a filter changes, not at every live batch: a count that
+  // changes ten times a second would keep a screen reader talking.
+  const [announced, setAnnounced] = useState('');
+  const filtered = useRef(false);
   useEffect(() => {
-    if (rendered < shown.length) {
-      const frame = requestAnimationFrame(() => setRendered((n) => n + ROWS_PER_FRAME));
-      return () => cancelAnimationFrame(frame);
-    }
-    // Marks for the bench (performance.measure in the page): first screen and whole list.
-    if (all.length > 0 && performance.getEntriesByName('spacecomms-events-complete').length === 0) performance.mark('spacecomms-events-complete');
-    return undefined;
-  }, [rendered, shown.length]);
+    if (!filtered.current && !objectFilter && !ownerFilter) return;
+    filtered.current = true;
+    setAnnounced(`${shown.length} of ${all.length} active events`);
+  }, [objectFilter, ownerFilter]);
+  // Only the rows in and near the viewport are in the page; the others come as it scrolls.
+  const { start, end, rowPx } = useRowWindow(body, shown.length);
   useEffect(() => {
+    // A mark for the bench (performance.getEntriesByName in the page): the first screen of rows.
     if (all.length > 0 && performance.getEntriesByName('spacecomms-events-rendered').length === 0) performance.mark('spacecomms-events-rendered');
   }, [all]);
   return html`<section aria-labelledby="events-title">
@@ -107,16 +126,22 @@ export function EventsView({ live }) {
         <option value="">all owners</option>
         ${owners.map((o) => html`<option value=${o}>${o}</option>`)}
       </select>
-      <span class="count" role="status" aria-live="polite" data-count=${shown.length}>${shown.length} of ${all.length} active events</span>
+      <span class="count" data-count=${shown.length} data-total=${all.length}>${shown.length} of ${all.length} active events</span>
+      <span class="sr-only" role="status" aria-live="polite">${announced}</span>
     </form>
-    <table class="events" data-rendered=${Math.min(rendered, shown.length)}>
-      <caption class="sr-only">Active events, highest collision probability first</caption>
-      <thead><tr>
+    <table class="events" aria-rowcount=${shown.length + 1} data-listed=${shown.length} data-window=${`${start}-${end}`}>
+      <caption class="sr-only">Active events, highest collision probability first; scroll for more rows</caption>
+      <colgroup>${COLUMNS.map((c) => html`<col class=${`col-${c}`} />`)}</colgroup>
+      <thead><tr aria-rowindex="1">
         <th scope="col">Level</th><th scope="col">Objects</th><th scope="col">Owners</th>
         <th scope="col" class="num">Pc</th><th scope="col" class="num">Pc given</th><th scope="col" class="num">Pc computed</th>
         <th scope="col" class="num">Miss distance</th><th scope="col">TCA (UTC)</th><th scope="col" class="num">TCA in</th><th scope="col" class="num">CDMs</th>
       </tr></thead>
-      <tbody ref=${body}>${shown.slice(0, rendered).map((e) => html`<${EventRow} key=${e.event_id} e=${e} />`)}</tbody>
+      <tbody ref=${body}>
+        <${Spacer} rows=${start} rowPx=${rowPx} />
+        ${shown.slice(start, end).map((e, i) => html`<${EventRow} key=${e.event_id} e=${e} index=${start + i} />`)}
+        <${Spacer} rows=${shown.length - end} rowPx=${rowPx} />
+      </tbody>
     </table>
     ${all.length === 0 && html`<p class="empty">No active conjunction events.</p>`}
   </section>`;

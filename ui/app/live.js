@@ -1,6 +1,12 @@
 // The page's live picture of the active conjunction events, fed by the change stream.
-// Changes are queued as they arrive and applied together once per animation frame, so that
-// a burst of changes costs one render, not one per change.
+// Changes are queued as they arrive and applied together in the next animation frame, at
+// most once per `FLUSH_INTERVAL_MS`, so that a burst of changes costs a few renders a
+// second, not one per change or per frame; a change is on screen within about that interval.
+
+/** Shortest time (ms) between two batches of changes. */
+export const FLUSH_INTERVAL_MS = 100;
+/** Whether the page draws frames: a hidden tab draws none, so its changes are applied on the timer instead and do not pile up. */
+const drawing = () => typeof requestAnimationFrame === 'function' && !document.hidden;
 
 export class LiveState {
   constructor() {
@@ -14,6 +20,10 @@ export class LiveState {
     this.version = 0;
     this.received = 0;
     this.lastSeq = undefined;
+    /** performance.now() of the last batch. */
+    this.flushedAt = -Infinity;
+    /** While a list is on its way: the changes applied meanwhile, applied again over the list. */
+    this.sinceLoad = undefined;
   }
 
   /** `listener({kinds, eventIds})` after each batch; returns the unsubscribe function. */
@@ -22,11 +32,30 @@ export class LiveState {
     return () => this.listeners.delete(listener);
   }
 
+  /**
+   * A list was asked for (the stream being open already). The changes applied until it comes
+   * may be newer than the list: `load` applies them again over it, in their order, so that
+   * each event ends in its latest state (an `event` change carries the whole event).
+   */
+  beginLoad() {
+    this.sinceLoad = [];
+  }
+
+  /** The list asked for will not come. */
+  loadFailed() {
+    this.sinceLoad = undefined;
+  }
+
   /** Replaces the events with a fresh list (first load, or after a `reset`). */
   load(events) {
     this.events.clear();
     for (const e of events) this.events.set(e.event_id, e);
-    this.emit(new Set(['load']), new Set());
+    const since = this.sinceLoad ?? [];
+    this.sinceLoad = undefined;
+    const kinds = new Set(['load']);
+    const eventIds = new Set();
+    for (const change of since) this.apply(change, kinds, eventIds);
+    this.emit(kinds, eventIds);
   }
 
   /** One change from the stream: `{event, data}` as sent by GET /events/stream. */
@@ -34,11 +63,13 @@ export class LiveState {
     this.queue.push(change);
     if (this.scheduled) return;
     this.scheduled = true;
-    requestAnimationFrame(() => this.flush());
+    const wait = Math.max(0, this.flushedAt + FLUSH_INTERVAL_MS - performance.now());
+    setTimeout(() => (drawing() ? requestAnimationFrame(() => this.flush()) : this.flush()), wait);
   }
 
   flush() {
     this.scheduled = false;
+    this.flushedAt = performance.now();
     const batch = this.queue;
     this.queue = [];
     const kinds = new Set();
@@ -48,7 +79,9 @@ export class LiveState {
     this.emit(kinds, eventIds);
   }
 
-  apply({ event: kind, data }, kinds, eventIds) {
+  apply(change, kinds, eventIds) {
+    const { event: kind, data } = change;
+    this.sinceLoad?.push(change);
     kinds.add(kind);
     if (typeof data.seq === 'number') this.lastSeq = data.seq;
     if (kind === 'event' && data.event) this.applyEvent(data.event, eventIds);

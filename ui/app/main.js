@@ -1,15 +1,22 @@
 // The operator dashboard: sign-in, navigation by the URL fragment, the live stream.
 import { h, render, useEffect, useState, htm } from './lib.js';
-import { ApiFailure, allActiveEvents, api, canWrite, storeToken, whoami } from './api.js';
-import { EventPage } from './event-view.js';
+import { ApiFailure, api, canWrite, storeToken, storedToken, whoami } from './api.js';
 import { EventsView } from './events-view.js';
+import { Feed } from './feed.js';
 import { HealthView } from './health-view.js';
 import { LiveState } from './live.js';
 import { PeersView } from './peers-view.js';
-import { followStream } from './sse.js';
 
 const html = htm.bind(h);
 const live = new LiveState();
+const feed = new Feed(live);
+// With a token in the tab (a reload, a new view), the stream and the list are asked for now,
+// while the token is checked; a token the node refuses stops them (see App).
+if (storedToken()) feed.start();
+/** The first check of the token, asked for before the first render. */
+const firstWhoami = whoami();
+// Handled in App; this keeps a quick refusal from counting as unhandled before App is there.
+firstWhoami.catch(() => undefined);
 
 /** The view named by the URL fragment: `#/events`, `#/events/ID`, `#/peers`, `#/health`. */
 function parseRoute(hash) {
@@ -27,6 +34,18 @@ function useRoute() {
     return () => removeEventListener('hashchange', changed);
   }, []);
   return route;
+}
+
+/** The event page, loaded on first use: it brings the plotting library, which the list does not need. */
+function LazyEventPage(props) {
+  const [module, setModule] = useState(undefined);
+  const [error, setError] = useState('');
+  useEffect(() => {
+    import('./event-view.js').then(setModule, (err) => setError(`The event page could not be loaded: ${err.message}`));
+  }, []);
+  if (error) return html`<p class="error" role="alert">${error}</p>`;
+  if (!module) return html`<p role="status">Loading the event…</p>`;
+  return html`<${module.EventPage} ...${props} />`;
 }
 
 function Login({ onSignedIn, message }) {
@@ -77,29 +96,18 @@ function Header({ identity, stream, route, onSignOut }) {
 
 function Dashboard({ identity, onSignOut }) {
   const route = useRoute();
-  const [stream, setStream] = useState({ state: 'connecting' });
-  const [loadError, setLoadError] = useState('');
+  const [, setFeedVersion] = useState(feed.version);
   useEffect(() => {
-    const reload = () =>
-      allActiveEvents().then(
-        (events) => {
-          performance.mark('spacecomms-events-fetched');
-          live.load(events);
-        },
-        (err) => setLoadError(`Events could not be loaded: ${err.message}`),
-      );
-    const unsubscribe = live.subscribe(({ kinds }) => kinds.has('reset') && reload());
-    // The stream opens first, so that no change between the list and the stream is missed.
-    const follower = followStream({ onEvent: (change) => live.push(change), onStatus: setStream });
-    void reload();
-    return () => {
-      unsubscribe();
-      follower.stop();
-    };
+    const unsubscribe = feed.onChange(() => setFeedVersion(feed.version));
+    // The feed may have changed between the first render and this effect.
+    setFeedVersion(feed.version);
+    feed.start();
+    return unsubscribe;
   }, []);
+  const { stream, loadError } = feed;
   const writable = canWrite(identity);
   let view;
-  if (route.view === 'event') view = html`<${EventPage} id=${route.id} live=${live} writable=${writable} />`;
+  if (route.view === 'event') view = html`<${LazyEventPage} id=${route.id} live=${live} writable=${writable} />`;
   else if (route.view === 'peers') view = html`<${PeersView} live=${live} />`;
   else if (route.view === 'health') view = html`<${HealthView} />`;
   else view = html`<${EventsView} live=${live} />`;
@@ -111,8 +119,9 @@ function App() {
   const [identity, setIdentity] = useState(undefined);
   const [message, setMessage] = useState('');
   useEffect(() => {
-    whoami().then(setIdentity, (err) => {
+    firstWhoami.then(setIdentity, (err) => {
       if (err instanceof ApiFailure && err.status === 401) {
+        feed.stop();
         storeToken('');
         setIdentity(null);
       } else setMessage(`The node cannot be reached: ${err.message}`);

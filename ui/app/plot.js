@@ -1,6 +1,7 @@
 // The CDM timeline of an event: Pc (given and computed, log scale, left axis) and miss
 // distance (metres, right axis) against each CDM's creation date, drawn with uPlot.
-import { h, useEffect, useRef, htm, uPlot } from './lib.js';
+import { h, useEffect, useRef, htm } from './lib.js';
+import { uPlot } from './uplot.js';
 
 const html = htm.bind(h);
 
