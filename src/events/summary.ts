@@ -87,12 +87,6 @@ export function byChange(a: EventMember, b: EventMember): number {
   return a.changed_key < b.changed_key ? -1 : a.changed_key > b.changed_key ? 1 : a.cdm_id < b.cdm_id ? -1 : a.cdm_id > b.cdm_id ? 1 : 0;
 }
 
-function latestChange(members: readonly EventMember[]): string {
-  let latest: EventMember | undefined;
-  for (const m of members) if (latest === undefined || byChange(m, latest) > 0) latest = m;
-  return latest?.changed_at ?? '';
-}
-
 /** The parts of a summary an index keeps up to date as CDMs come and go. */
 export interface EventFacts {
   event_id: string;
@@ -131,30 +125,28 @@ export function summaryOf(facts: EventFacts, levels: readonly AlertLevel[], now:
   };
 }
 
+/** The facts of one cluster of CDMs (non-empty), found by one pass over them. */
+export function factsOf(members: readonly EventMember[], eventId: string): EventFacts {
+  let latestActiveTca: EventMember | undefined;
+  let latestChanged: EventMember | undefined;
+  for (const m of members) {
+    if (m.status === 'active' && (latestActiveTca === undefined || m.tca_key > latestActiveTca.tca_key)) latestActiveTca = m;
+    if (latestChanged === undefined || byChange(m, latestChanged) > 0) latestChanged = m;
+  }
+  return {
+    event_id: eventId,
+    latest: latestMember(members) as EventMember,
+    latestActiveTca,
+    latestChanged: latestChanged as EventMember,
+    cdm_count: members.length,
+    owners: [...new Set(members.flatMap((m) => m.owners))].sort(),
+  };
+}
+
 /**
  * The event made of one cluster of CDMs (non-empty), as `GET /events` lists it. `eventId`:
  * the cluster's id when the caller has it already (the event index keeps it), else computed.
  */
 export function summarizeEvent(members: EventMember[], levels: readonly AlertLevel[], now: Date, eventId = eventIdOf(members)): ConjunctionEvent {
-  const latest = latestMember(members) as EventMember;
-  const pc = memberPc(latest);
-  return {
-    event_id: eventId,
-    object1_id: latest.object1_id,
-    object2_id: latest.object2_id,
-    object1_name: latest.object1_name ?? null,
-    object2_name: latest.object2_name ?? null,
-    tca: latest.tca,
-    pc: pc ?? null,
-    collision_probability: latest.given_pc ?? null,
-    computed_pc: latest.computed_pc ?? null,
-    miss_distance_m: latest.miss_distance_m,
-    level: riskLevel(pc, levels),
-    status: isClosed(members, now) ? 'closed' : 'active',
-    cdm_count: members.length,
-    latest_cdm_id: latest.cdm_id,
-    updated_at: latestChange(members),
-    owners: [...new Set(members.flatMap((m) => m.owners))].sort(),
-    members: [...members].sort(byCreation),
-  };
+  return { ...summaryOf(factsOf(members, eventId), levels, now), members: [...members].sort(byCreation) };
 }
