@@ -15,6 +15,7 @@ function cdmLine(d: Json): string {
 
 function eventLine(d: Json): string {
   const e = (d.event ?? {}) as Json;
+  if (e.status === 'replaced') return `event ${text(e.event_id)} ${text(e.object1_id)} x ${text(e.object2_id)} replaced by ${text(e.replaced_by)}`;
   const changed = d.level_changed as { from: string | null; to: string } | undefined;
   const crossing = changed ? ` LEVEL ${changed.from ?? 'new'} -> ${changed.to}` : '';
   return `event ${text(e.event_id)} ${text(e.object1_id)} x ${text(e.object2_id)} tca ${text(e.tca)} pc ${pcText(e.pc)} level ${text(e.level)} ${text(e.status)} cdms ${text(e.cdm_count)}${crossing}`;

@@ -312,6 +312,23 @@ export class EventIndex {
     return group?.members();
   }
 
+  /**
+   * The events of a record's object pair (and of the pair its CDM is filed in, if another),
+   * each id with one of its CDMs other than the record's (none when the record is its only
+   * one): what a write of the record can rename, merge or split. Reads the pair from the
+   * table first if the index has not. O(events of those pairs).
+   */
+  eventsAround(record: CdmRecord): Map<string, string | undefined> {
+    const member = memberOf(record);
+    if (member) this.loadPair(member);
+    this.loadCdm(record.cdm_id);
+    this.refresh();
+    const pairs = new Set([member?.pair, this.pairOfCdm.get(record.cdm_id)].filter((p): p is string => p !== undefined));
+    const around = new Map<string, string | undefined>();
+    for (const pair of pairs) for (const group of this.byPair.get(pair)?.groups ?? []) around.set(group.id, group.latest(record.cdm_id)?.cdm_id);
+    return around;
+  }
+
   /** The id of the event a CDM belongs to. */
   eventIdOfCdm(cdmId: string): string | undefined {
     this.loadCdm(cdmId);

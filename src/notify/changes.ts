@@ -99,6 +99,20 @@ export function eventChange(event: EventSummary, previousLevel: string | null, l
   };
 }
 
+/**
+ * The `event` change that says an event id is gone because a write renamed, merged or split
+ * its event: `replaced_by` is the event that now holds its CDMs (null: none). `facts` are the
+ * old event's, so that a filtered stream that had it hears that it went.
+ */
+export function eventReplacedChange(old: EventSummary, replacedBy: string | null, now: Date): NewChange {
+  return {
+    type: 'event',
+    time: now.toISOString(),
+    facts: { object_ids: [old.object1_id, old.object2_id], owners: old.owners, pc: old.pc, level: old.level, status: old.status, tca: old.tca },
+    data: { event: { event_id: old.event_id, object1_id: old.object1_id, object2_id: old.object2_id, status: 'replaced', replaced_by: replacedBy } },
+  };
+}
+
 /** The `maneuver` change. */
 export function maneuverChange(record: ManeuverRecord, existed: boolean, time: string): NewChange {
   const intent = record.intent?.payload;

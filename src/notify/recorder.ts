@@ -2,7 +2,7 @@ import type { AlertLevel, EventIndex } from '../events/index.js';
 import type { CdmRecord, ManeuverRecord } from '../model/records.js';
 import type { NewChange } from '../store/changes.js';
 import type { Store } from '../store/store.js';
-import { cdmChange, eventChange, maneuverChange, peerChange, type PeerStatusChange } from './changes.js';
+import { cdmChange, eventChange, eventReplacedChange, maneuverChange, peerChange, type PeerStatusChange } from './changes.js';
 
 export interface RecorderOptions {
   levels(): readonly AlertLevel[];
@@ -16,7 +16,8 @@ export interface RecorderOptions {
  * so that every CDM and maneuver write appends its changes to the store's change log in the
  * same synchronous step, hence the same transaction: the CDM change, then the change of its
  * conjunction event (with `level_changed` when a level was crossed upward), then that of
- * the event it left, if it moved. Everything else goes to the store unchanged.
+ * the event it left, if it moved, then one `replaced` change for each event id the write
+ * made disappear. Everything else goes to the store unchanged.
  */
 export function recordingChanges(store: Store, events: EventIndex, options: RecorderOptions): Store {
   const append = (changes: NewChange[]): void => {
@@ -32,6 +33,7 @@ export function recordingChanges(store: Store, events: EventIndex, options: Reco
     const beforeLevel = beforeId === undefined ? undefined : events.summary(beforeId, levels, options.now())?.level;
     const before = beforeId !== undefined && beforeLevel !== undefined ? { id: beforeId, level: beforeLevel } : undefined;
     const existed = before !== undefined || store.getCdm(record.cdm_id) !== undefined;
+    const aroundBefore = [...events.eventsAround(record)].map(([id, other]) => ({ id, other, summary: events.summary(id, levels, options.now()) }));
     store.putCdm(record);
     const now = options.now();
     const afterId = events.eventIdOfCdm(record.cdm_id);
@@ -45,6 +47,12 @@ export function recordingChanges(store: Store, events: EventIndex, options: Reco
     }
     const left = before && before.id !== event?.event_id ? events.summary(before.id, levels, now) : undefined;
     if (before && left) changes.push(eventChange(left, before.level, levels, now));
+    // Ids the write made disappear (an older CDM renames its event; a CDM merges or splits events).
+    const aroundAfter = events.eventsAround(record);
+    for (const { id, other, summary } of aroundBefore) {
+      if (aroundAfter.has(id) || !summary) continue;
+      changes.push(eventReplacedChange(summary, (other === undefined ? undefined : events.eventIdOfCdm(other)) ?? null, now));
+    }
     append(changes);
   };
   const putManeuver = (record: ManeuverRecord): void => {

@@ -73,8 +73,8 @@ describe('the work one CDM write does on its event', () => {
       expect(work.compared).toBeLessThanOrEqual(comparisonsPerWrite(i));
       worst = Math.max(worst, work.compared);
     }
-    // The pair was read from the table once, at its first write (the CDM held and the one written).
-    expect(reads).toEqual({ calls: 1, records: 2 });
+    // The pair was read from the table once, at its first write (before it: the CDM held).
+    expect(reads).toEqual({ calls: 1, records: 1 });
     expect(worst).toBeLessThanOrEqual(comparisonsPerWrite(n));
     const eventId = events.eventIdOfCdm('P-00000') as string;
     expect(events.summary(eventId, LEVELS, new Date(TODAY_MS))).toMatchObject({ cdm_count: n, level: 'green', latest_cdm_id: `P-0${n - 1}` });

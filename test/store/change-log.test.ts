@@ -91,3 +91,30 @@ describe('the file store change log', () => {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 });
+
+describe('event ids a write makes disappear', () => {
+  it('an older CDM arriving late renames its event: the stream hears the old id replaced by the new', () => {
+    const store = memoryKind().open();
+    const assessed = assessingStore(store, () => ({ enabled: true, default_hbr_m: 20, disagreement_factor: 10 }));
+    const recording = recordingChanges(assessed.store, assessed.events, { levels: () => [{ name: 'red', min_pc: 1e-4 }], now: () => new Date(), appended: () => undefined });
+    const envelope = sampleCdmEnvelope();
+    const put = (cdmId: string, creation: string) =>
+      recording.putCdm({
+        cdm_id: cdmId,
+        status: 'active',
+        announce: { ...envelope, payload: { cdm: { ...envelope.payload.cdm, cdm_id: cdmId, creation_date: creation } } },
+        received_from: 'self',
+        received_at: isoFromNow(0),
+      });
+    put('LATE-NEWER', isoFromNow(-60_000));
+    const firstId = assessed.events.eventIdOfCdm('LATE-NEWER');
+    const seen = store.changes.latest();
+    put('LATE-OLDER', isoFromNow(-7_200_000));
+    const secondId = assessed.events.eventIdOfCdm('LATE-OLDER');
+    expect(secondId).not.toBe(firstId);
+    expect(assessed.events.eventIdOfCdm('LATE-NEWER')).toBe(secondId);
+    const events = store.changes.after(seen, 10).filter((c) => c.type === 'event').map((c) => (c.data as { event: { event_id: string; status: string; replaced_by?: string } }).event);
+    expect(events).toContainEqual(expect.objectContaining({ event_id: secondId, status: 'active' }));
+    expect(events).toContainEqual(expect.objectContaining({ event_id: firstId, status: 'replaced', replaced_by: secondId }));
+  });
+});

@@ -46,6 +46,28 @@ describe('LiveState', () => {
   });
 });
 
+describe('LiveState owners and replaced events', () => {
+  it('keeps the owners an event had when a change of it (which names none) or a CDM of a new owner comes', () => {
+    const live = new LiveState();
+    live.load([event('E1', 1e-5, { owners: ['Alpha Orbital'] })]);
+    live.push({ event: 'cdm', data: { cdm: { cdm_id: 'C2', event_id: 'E1', owners: ['Brand New Owner'] } } });
+    live.push(change(event('E1', 1e-4, { cdm_count: 2 })));
+    live.flush();
+    expect(live.events.get('E1')).toMatchObject({ pc: 1e-4, owners: ['Alpha Orbital', 'Brand New Owner'] });
+  });
+
+  it('drops an event the node says was replaced, and gives its owners to the event that replaced it', () => {
+    const live = new LiveState();
+    live.load([event('OLD', 0.6, { owners: ['Alpha Orbital'] })]);
+    live.push({ event: 'cdm', data: { cdm: { cdm_id: 'C2', event_id: 'NEW', owners: ['Beta'] } } });
+    live.push(change(event('NEW', 0.6, { cdm_count: 2 })));
+    live.push(change({ event_id: 'OLD', status: 'replaced', replaced_by: 'NEW' }));
+    live.flush();
+    expect([...live.events.keys()]).toEqual(['NEW']);
+    expect(live.events.get('NEW')).toMatchObject({ owners: ['Alpha Orbital', 'Beta'] });
+  });
+});
+
 describe('sortByRisk', () => {
   it('orders as byRisk does: highest Pc first, no Pc last, then nearest TCA, keeping ties in order', () => {
     const events = Array.from({ length: 500 }, (_, i) => ({ id: i, pc: i % 7 === 0 ? null : 10 ** -(3 + (i % 4)), tca: tca((i * 37) % 11) }));

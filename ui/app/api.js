@@ -59,14 +59,20 @@ export function canWrite(identity) {
   return p.includes('write') || p.includes('admin');
 }
 
+const PAGE = 1000;
+const OVERLAP = 100;
+
 /** Every active event, page by page (the API gives at most 1 000 per call). */
 export async function allActiveEvents() {
-  const events = [];
+  const byId = new Map();
   for (let offset = 0; ; ) {
-    const page = await api(`/events?status=active&sort=-pc&limit=1000&offset=${offset}`);
-    events.push(...page.events);
-    offset += page.events.length;
-    if (page.events.length === 0 || offset >= page.total) return events;
+    const page = await api(`/events?status=active&sort=-pc&limit=${PAGE}&offset=${offset}`);
+    for (const e of page.events) byId.set(e.event_id, e);
+    if (page.events.length < PAGE || offset + page.events.length >= page.total) return [...byId.values()];
+    // Rows shift when events come or go above a page's end between two requests: each page
+    // starts OVERLAP rows before the previous one ended, so that a shift of fewer rows loses
+    // none (events that changed meanwhile come again from the stream, replayed over the list).
+    offset += page.events.length - OVERLAP;
   }
 }
 

@@ -32,7 +32,15 @@ export class Feed {
     this.loadError = '';
     this.unsubscribe = this.live.subscribe(({ kinds }) => kinds.has('reset') && this.reload());
     // The stream's request goes first, so that its starting point is not after the list's.
-    this.follower = followStream({ onEvent: (change) => this.live.push(change), onStatus: (s) => this.set({ stream: s }) });
+    this.follower = followStream({
+      onEvent: (change) => this.live.push(change),
+      onStatus: (s) => {
+        this.set({ stream: s });
+        // Nothing received before the drop: there is no change to resume after, so what
+        // happened while the stream was down is read again from the list.
+        if (s.state === 'resumed' && (s.lastEventId === undefined || s.lastEventId === null || s.lastEventId === '')) this.reload();
+      },
+    });
     this.reload();
   }
 

@@ -90,27 +90,43 @@ export class LiveState {
 
   applyEvent(event, eventIds) {
     eventIds.add(event.event_id);
+    const before = this.events.get(event.event_id);
+    if (event.status === 'replaced' && event.replaced_by) this.inherit(event.replaced_by, before?.owners ?? this.owners.get(event.event_id) ?? [], eventIds);
     if (event.status !== 'active') {
       this.events.delete(event.event_id);
       return;
     }
-    const before = this.events.get(event.event_id);
-    const owners = event.owners ?? this.owners.get(event.event_id) ?? before?.owners ?? [];
+    // `event` changes carry no owners: those known stay, those the stream's `cdm` changes told are added.
+    const owners = union(event.owners, this.owners.get(event.event_id), before?.owners);
     this.events.set(event.event_id, { ...before, ...event, owners });
+  }
+
+  /** The owners of an event whose CDMs now belong to `eventId` (renamed or merged into it). */
+  inherit(eventId, owners, eventIds) {
+    this.owners.set(eventId, union(this.owners.get(eventId), owners));
+    const event = this.events.get(eventId);
+    if (event) {
+      this.events.set(eventId, { ...event, owners: union(event.owners, owners) });
+      eventIds.add(eventId);
+    }
   }
 
   applyCdm(cdm, eventIds) {
     if (!cdm.event_id) return;
     eventIds.add(cdm.event_id);
-    const known = this.owners.get(cdm.event_id) ?? [];
-    const owners = [...new Set([...known, ...(cdm.owners ?? [])])].sort();
+    const owners = union(this.owners.get(cdm.event_id), cdm.owners);
     this.owners.set(cdm.event_id, owners);
     const event = this.events.get(cdm.event_id);
-    if (event) this.events.set(cdm.event_id, { ...event, owners: [...new Set([...(event.owners ?? []), ...owners])].sort() });
+    if (event) this.events.set(cdm.event_id, { ...event, owners: union(event.owners, owners) });
   }
 
   emit(kinds, eventIds) {
     this.version += 1;
     for (const listener of this.listeners) listener({ kinds, eventIds });
   }
+}
+
+/** The sorted union of lists of owners (any may be undefined). */
+function union(...lists) {
+  return [...new Set(lists.flatMap((list) => list ?? []))].sort();
 }
