@@ -198,7 +198,7 @@ const radialRule: [number[], number[]] = (() => {
 })();
 
 describe('Foster 2-D Pc against brute-force integration over the disc', () => {
-  it('agrees to 1e-6 on random encounter planes (disc up to twice the smaller sigma)', () => {
+  it('agrees to 1e-5 on random encounter planes (disc up to twice the smaller sigma)', () => {
     fc.assert(
       fc.property(
         fc.double({ min: 0, max: 4, noNaN: true }),
@@ -215,7 +215,8 @@ describe('Foster 2-D Pc against brute-force integration over the disc', () => {
           const pc = pc2dEncounterPlane(plane, hbr);
           expect(pc.ok).toBe(true);
           const reference = bruteForceCirclePc(plane, hbr);
-          if (pc.ok) expect(Math.abs(pc.value - reference) / reference).toBeLessThan(1e-6);
+          // The quadrature's own tolerance is 1e-6 relative; the reference has its own error.
+          if (pc.ok) expect(Math.abs(pc.value - reference) / reference).toBeLessThan(1e-5);
         },
       ),
       { numRuns: 200 },

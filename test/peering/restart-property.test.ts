@@ -92,9 +92,20 @@ describe('a line of three with restarts in the middle of random announces and wi
         const nodes: (TestNode | undefined)[] = [undefined, undefined, undefined];
         const ports = [0, 0, 0];
         try {
-          // Ports first (each node must know its neighbours' addresses), then the line.
-          for (let i = 0; i < 3; i++) ports[i] = await freePort();
-          for (let i = 0; i < 3; i++) await startAt(i, run, ports, nodes);
+          // Ports first (each node must know its neighbours' addresses), then the line. A port
+          // is only known free when picked: if another process takes one before its node
+          // listens, the line starts again on new ports.
+          for (let attempt = 1; ; attempt++) {
+            for (let i = 0; i < 3; i++) ports[i] = await freePort();
+            try {
+              for (let i = 0; i < 3; i++) await startAt(i, run, ports, nodes);
+              break;
+            } catch (err) {
+              await Promise.all(nodes.map((n) => n?.stop()));
+              nodes.fill(undefined);
+              if (attempt >= 5 || !String(err).includes('address already in use')) throw err;
+            }
+          }
           const all = () => nodes as TestNode[];
           const linked = () => isConnected(all()[0] as TestNode, `p1-${run}`) && isConnected(all()[1] as TestNode, `p0-${run}`) && isConnected(all()[1] as TestNode, `p2-${run}`) && isConnected(all()[2] as TestNode, `p1-${run}`);
           await waitFor('line up', linked);
