@@ -29,11 +29,12 @@ export function recordingChanges(store: Store, events: EventIndex, options: Reco
     // Every event is read through its summary (O(operators), not O(CDMs)), so a write costs
     // the same however many CDMs its event holds.
     const levels = options.levels();
+    // The events of the record's pair before the write (its own among them), each summarised once.
+    const aroundBefore = [...events.eventsAround(record)].map(([id, other]) => ({ id, other, summary: events.summary(id, levels, options.now()) }));
     const beforeId = events.eventIdOfCdm(record.cdm_id);
-    const beforeLevel = beforeId === undefined ? undefined : events.summary(beforeId, levels, options.now())?.level;
+    const beforeLevel = aroundBefore.find((a) => a.id === beforeId)?.summary?.level;
     const before = beforeId !== undefined && beforeLevel !== undefined ? { id: beforeId, level: beforeLevel } : undefined;
     const existed = before !== undefined || store.getCdm(record.cdm_id) !== undefined;
-    const aroundBefore = [...events.eventsAround(record)].map(([id, other]) => ({ id, other, summary: events.summary(id, levels, options.now()) }));
     store.putCdm(record);
     const now = options.now();
     const afterId = events.eventIdOfCdm(record.cdm_id);
