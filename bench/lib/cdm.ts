@@ -82,9 +82,3 @@ export function announceTemplate(sourceNode: string): BodyTemplate {
 
 /** Messages in one batch of the peer-ingest scenario (PROTOCOL.md section 11). */
 export const BATCH_SIZE = 50;
-
-/** Body of a batched peer POST: `{"batch": [...]}` of `size` CDM_ANNOUNCE envelopes, ids `<id>-0` … `<id>-<size-1>`. */
-export function batchTemplate(sourceNode: string, size = BATCH_SIZE): { with(id: string): string } {
-  const one = announceTemplate(sourceNode);
-  return { with: (id: string) => `{"batch":[${Array.from({ length: size }, (_, i) => one.with(`${id}-${i}`)).join(',')}]}` };
-}

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { cdmAnnounce, paddedCdm } from './cdm.js';
+import { envelopeSigner, type BenchKey } from './keys.js';
 import { ROOT } from './processes.js';
 
 /** The part of the built store (`dist/store/sqlite`) the fill uses; typed here so that the bench does not compile `src/`. */
@@ -28,10 +29,12 @@ const BATCH = 2000;
 
 /**
  * Writes `count` CDM announces straight into a new file store in `dir`, as the node itself
- * would hold CDMs it originated (through `applyToTable` on the store wrapped as the node wraps
- * it, so that each record carries its computed Pc; committed in batches).
+ * would hold CDMs it originated (signed with its key `key`, through `applyToTable` on the store
+ * wrapped as the node wraps it, so that each record carries its computed Pc; committed in batches).
  */
-export async function fillFileStore(dir: string, nodeId: string, count: number): Promise<{ seconds: number }> {
+export async function fillFileStore(dir: string, key: BenchKey, count: number): Promise<{ seconds: number }> {
+  const nodeId = key.nodeId;
+  const signer = await envelopeSigner(key);
   const { openSqliteStore } = await load<SqliteModule>('dist/store/sqlite/index.js');
   const { applyToTable } = await load<TableModule>('dist/routing/table.js');
   const { assessingStore } = await load<AssessedModule>('dist/assessed-store.js');
@@ -45,7 +48,7 @@ export async function fillFileStore(dir: string, nodeId: string, count: number):
     for (let i = 0; i < count; ) {
       for (const end = Math.min(count, i + BATCH); i < end; i++) {
         const object2 = { ...(template.object2 as Record<string, unknown>), object_id: `DEB-SYNC-${i}` };
-        const message = cdmAnnounce({ ...template, cdm_id: `SYNC-${i}`, object2 }, randomUUID(), nodeId, now);
+        const message = signer.sign(cdmAnnounce({ ...template, cdm_id: `SYNC-${i}`, object2 }, randomUUID(), nodeId, now));
         const outcome = applyToTable(store, message, meta);
         if (outcome !== 'created') throw new Error(`fill: SYNC-${i} ${outcome}`);
       }

@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { request } from './http.js';
+import type { BenchKey } from './keys.js';
 import { CLI, spawnNode, tempDir, type Child } from './processes.js';
 
 export const ADMIN_TOKEN = 'bench-admin-token-0123456789';
@@ -22,6 +23,10 @@ export interface NodeSpec {
   peers?: PeerEntry[];
   /** Lines under `protocol:`, indented by two spaces. */
   protocol?: string[];
+  /** The node's own signing key (written to `node.signing_key_path`); a key the node makes itself otherwise. */
+  signingKey?: BenchKey;
+  /** Origin keys in `trust.keys` (`trust.mode: log`), so that the node really verifies what these origins signed. */
+  trusted?: BenchKey[];
 }
 
 export interface BenchNode {
@@ -35,9 +40,9 @@ export interface BenchNode {
   healthyMs: number;
 }
 
-export function nodeYaml(spec: NodeSpec, dataDir: string): string {
+export function nodeYaml(spec: NodeSpec, dataDir: string, keyPath?: string): string {
   const lines = [
-    `node: { id: ${spec.id} }`,
+    keyPath === undefined ? `node: { id: ${spec.id} }` : `node: { id: ${spec.id}, signing_key_path: ${JSON.stringify(keyPath)} }`,
     'server: { host: 127.0.0.1, port: 0 }',
     'api:',
     // Measure capacity, not the per-token API limit (1000 requests/s by default).
@@ -51,6 +56,10 @@ export function nodeYaml(spec: NodeSpec, dataDir: string): string {
     `logging: { level: ${spec.logLevel ?? 'info'} }`,
   ];
   if (spec.protocol?.length) lines.push('protocol:', ...spec.protocol);
+  if (spec.trusted?.length) {
+    lines.push('trust:', '  mode: log', '  keys:');
+    for (const k of spec.trusted) lines.push(`    - { node_id: ${k.nodeId}, public_key: ${k.publicKey} }`);
+  }
   if (spec.peers?.length) {
     lines.push('peers:');
     for (const p of spec.peers) lines.push(`  - { id: ${p.id}, address: ${JSON.stringify(p.address)}, auth_token: ${p.authToken} }`);
@@ -63,7 +72,9 @@ export async function startNode(spec: NodeSpec): Promise<BenchNode> {
   const configDir = tempDir(`cfg-${spec.id}`);
   const dataDir = spec.dataDir ?? join(tempDir(`data-${spec.id}`), 'store');
   const config = join(configDir, 'node.yaml');
-  writeFileSync(config, nodeYaml(spec, dataDir));
+  const keyPath = spec.signingKey ? join(configDir, 'node.key') : undefined;
+  if (keyPath !== undefined && spec.signingKey) writeFileSync(keyPath, spec.signingKey.pem, { mode: 0o600 });
+  writeFileSync(config, nodeYaml(spec, dataDir, keyPath));
   const spawnedAt = performance.now();
   const child = spawnNode(spec.id, CLI, ['start', '--config', config], true);
   const line = await child.waitForLine(/"msg":"node started"/, 120_000);
@@ -119,4 +130,24 @@ export async function waitConnected(node: BenchNode, peerId: string, timeoutMs =
 export async function cdmsActive(node: BenchNode): Promise<number> {
   const res = await request(node.url, 'GET', '/health');
   return (res.json as { cdms_active?: number }).cdms_active ?? -1;
+}
+
+/**
+ * How many of `cdmIds` `node` holds with a verified origin signature (`GET /cdms/{id}`
+ * `signature.verified`): the proof that a scenario's nodes checked signatures, not just
+ * passed them on.
+ */
+export async function verifiedSignatures(node: BenchNode, cdmIds: readonly string[]): Promise<string> {
+  let verified = 0;
+  for (const id of cdmIds) {
+    const res = await request(node.url, 'GET', `/cdms/${encodeURIComponent(id)}`, { token: ADMIN_TOKEN });
+    if ((res.json as { signature?: { verified?: boolean } }).signature?.verified === true) verified++;
+  }
+  return `${verified}/${cdmIds.length}`;
+}
+
+/** Up to `count` ids spread over `ids` (first, last and evenly between). */
+export function sampleIds(ids: readonly string[], count = 5): string[] {
+  if (ids.length <= count) return [...ids];
+  return Array.from({ length: count }, (_, i) => ids[Math.round((i * (ids.length - 1)) / (count - 1))] as string);
 }

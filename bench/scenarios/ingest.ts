@@ -1,10 +1,11 @@
 import { statSync } from 'node:fs';
 import path from 'node:path';
 import { startBareServer } from '../lib/bare.js';
-import { BATCH_SIZE, batchTemplate, cdmTemplate, helloMessage } from '../lib/cdm.js';
+import { BATCH_SIZE, announceTemplate, cdmTemplate, helloMessage } from '../lib/cdm.js';
+import { benchKey, envelopeSigner, type BenchKey } from '../lib/keys.js';
 import { request } from '../lib/http.js';
 import { runLoad, type LoadResult } from '../lib/load.js';
-import { PEERING_SECRET, WRITE_TOKEN, peerStatus, sessionEstablished, startNode } from '../lib/node.js';
+import { PEERING_SECRET, WRITE_TOKEN, peerStatus, sampleIds, sessionEstablished, startNode, verifiedSignatures } from '../lib/node.js';
 import { measureCpu, sleep } from '../lib/processes.js';
 import { ratio, round } from '../lib/stats.js';
 import type { BenchSettings } from './settings.js';
@@ -98,11 +99,35 @@ export async function ingest(settings: BenchSettings, baseline: MeasuredLoad) {
   }
 }
 
-/** Scenario 2: CDM_ANNOUNCE envelopes through the peer protocol from a configured peer with a session. */
+/** Messages a second the pre-signed bodies of `peer_ingest` are made for; beyond, bodies repeat (and are reported). */
+const SIGNED_MESSAGES_PER_SECOND = 6000;
+
+/**
+ * Batch bodies of `batches` × BATCH_SIZE CDM_ANNOUNCE envelopes signed by `key`, made before the
+ * load (signing during it would take the bench process's CPU from the node under test). Each
+ * `with()` takes the next body; past the last, bodies are used again (`reused` counts them) and
+ * their messages are duplicates.
+ */
+async function signedBatches(key: BenchKey, batches: number): Promise<{ with(id: string): string; reused(): number }> {
+  const signer = await envelopeSigner(key);
+  const one = announceTemplate(key.nodeId);
+  const bodies: string[] = [];
+  for (let b = 0; b < batches; b++) {
+    const envelopes = Array.from({ length: BATCH_SIZE }, (_, i) => JSON.stringify(signer.sign(JSON.parse(one.with(`SIGNED-${b}-${i}`)) as object)));
+    bodies.push(`{"batch":[${envelopes.join(',')}]}`);
+  }
+  let next = 0;
+  return { with: () => bodies[next++ % bodies.length] as string, reused: () => Math.max(0, next - bodies.length) };
+}
+
+/** Scenario 2: signed CDM_ANNOUNCE envelopes through the peer protocol from a configured peer with a session. */
 export async function peerIngest(settings: BenchSettings, baseline: MeasuredLoad) {
+  const loaderKey = benchKey(LOAD_PEER);
+  const body = await signedBatches(loaderKey, Math.ceil((settings.loadSeconds * SIGNED_MESSAGES_PER_SECOND) / BATCH_SIZE));
   const node = await startNode({
     id: 'bench-peer-ingest',
     storage: 'file',
+    trusted: [loaderKey],
     // The peer's address is never answered: the loader, not a node, is this peer.
     peers: [{ id: LOAD_PEER, address: 'http://127.0.0.1:9', authToken: PEERING_SECRET }],
     protocol: ['  session_timeout_seconds: 3600', '  heartbeat_interval_seconds: 600', '  reconnect_min_seconds: 60', '  reconnect_max_seconds: 600', '  rate_limit: { messages_per_second: 1000000, burst: 1000000 }'],
@@ -111,14 +136,21 @@ export async function peerIngest(settings: BenchSettings, baseline: MeasuredLoad
   try {
     await openSession(node.url, headers);
     if (!(await sessionEstablished(node, LOAD_PEER))) throw new Error('peer_ingest: the loader has no session');
-    const body = batchTemplate(LOAD_PEER);
     const load = await loadWithCpu(node.child.pid, () =>
       runLoad({ url: node.url, path: MESSAGES_PATH, headers, body, idPrefix: 'PEER', connections: CONNECTIONS, durationS: settings.loadSeconds }),
     );
     const still = (await sessionEstablished(node, LOAD_PEER)) ? 'established' : await peerStatus(node, LOAD_PEER);
+    const verified = await verifiedSignatures(node, sampleIds(Array.from({ length: Math.min(load.requests, Math.ceil((settings.loadSeconds * SIGNED_MESSAGES_PER_SECOND) / BATCH_SIZE)) }, (_, b) => `CDM-SIGNED-${b}-0`)));
     // One request carries BATCH_SIZE messages: the figures are in messages, against the bare server's requests.
     const messages = { ...load, rps: load.rps * BATCH_SIZE, cpu_ms_per_request: round(load.cpu_ms_per_request / BATCH_SIZE, 4) };
-    return { ...figures(messages, baseline), batch_size: BATCH_SIZE, posts_per_s: round(load.rps, 1), session_at_end: still ?? 'none' };
+    return {
+      ...figures(messages, baseline),
+      batch_size: BATCH_SIZE,
+      posts_per_s: round(load.rps, 1),
+      session_at_end: still ?? 'none',
+      signatures_verified: verified,
+      batches_reused: body.reused(),
+    };
   } finally {
     await node.child.stop();
   }

@@ -1,7 +1,8 @@
 import { startBareServer, type BareServer } from '../lib/bare.js';
 import { cdmTemplate } from '../lib/cdm.js';
 import { request } from '../lib/http.js';
-import { addPeer, startNode, waitConnected, WRITE_TOKEN, type BenchNode } from '../lib/node.js';
+import { benchKey } from '../lib/keys.js';
+import { addPeer, sampleIds, startNode, verifiedSignatures, waitConnected, WRITE_TOKEN, type BenchNode } from '../lib/node.js';
 import { collectArrivals, originateAtRate } from '../lib/originate.js';
 import { TimingProxy } from '../lib/proxy.js';
 import { measureCpu } from '../lib/processes.js';
@@ -19,7 +20,9 @@ const WARM_UP_DRAIN_MS = 5_000;
  */
 export async function propagation(settings: BenchSettings, rate: number, seconds: number) {
   const baseline = await relayBaseline(settings, rate, seconds);
-  const nodes = await Promise.all(Array.from({ length: HOPS }, (_, i) => startNode({ id: `bench-chain-${i + 1}`, storage: 'file' })));
+  // Every node signs what it originates and trusts the others' keys, so every hop verifies the origin's signature.
+  const keys = Array.from({ length: HOPS }, (_, i) => benchKey(`bench-chain-${i + 1}`));
+  const nodes = await Promise.all(keys.map((key) => startNode({ id: key.nodeId, storage: 'file', signingKey: key, trusted: keys })));
   const { proxy, url: proxyUrl } = await TimingProxy.start((nodes[HOPS - 1] as BenchNode).url);
   try {
     for (let i = 0; i + 1 < HOPS; i++) {
@@ -45,6 +48,7 @@ export async function propagation(settings: BenchSettings, rate: number, seconds
     );
     const { sent, arrived } = measured.result;
     const cpuPerCdm = round(measured.cpuMs / HOPS / Math.max(1, sent.accepted.length), 3);
+    const signaturesVerified = await verifiedSignatures(nodes[HOPS - 1] as BenchNode, sampleIds(sent.accepted));
     return {
       hops: HOPS,
       storage: 'file',
@@ -58,6 +62,7 @@ export async function propagation(settings: BenchSettings, rate: number, seconds
       origin_p50_ms: sent.client_p50_ms,
       origin_p99_ms: sent.client_p99_ms,
       cpu_ms_per_cdm_per_node: cpuPerCdm,
+      signatures_verified_at_last_node: signaturesVerified,
       cpu_cores_used: round(measured.cpuMs / measured.wallMs, 2),
       ...baseline,
       cpu_ratio: ratio(cpuPerCdm, baseline.baseline_cpu_ms_per_cdm_per_server),

@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { startBareServer } from '../lib/bare.js';
 import { fillFileStore } from '../lib/fill.js';
 import { request } from '../lib/http.js';
-import { ADMIN_TOKEN, addPeer, cdmsActive, startNode, type BenchNode } from '../lib/node.js';
+import { benchKey } from '../lib/keys.js';
+import { ADMIN_TOKEN, addPeer, cdmsActive, sampleIds, startNode, verifiedSignatures, type BenchNode } from '../lib/node.js';
 import { cpuMs, rssMb, sleep, tempDir } from '../lib/processes.js';
 import { ratio, round } from '../lib/stats.js';
 import type { BenchSettings } from './settings.js';
@@ -30,15 +31,17 @@ async function rssAfterList(node: BenchNode): Promise<number> {
 export async function syncAndSize(settings: BenchSettings) {
   const count = settings.syncCdms;
   const dataDir = join(tempDir('sync-source'), 'store');
-  const fill = await fillFileStore(dataDir, 'bench-sync-source', count);
+  // The source signs its CDMs and the peer trusts its key: the peer verifies every CDM it is sent.
+  const sourceKey = benchKey('bench-sync-source');
+  const fill = await fillFileStore(dataDir, sourceKey, count);
 
   const bare = await startBareServer('bare-size');
   await sleep(300);
   const bareRss = round(rssMb(bare.child.pid), 1);
   await bare.child.stop();
 
-  const source = await startNode({ id: 'bench-sync-source', storage: 'file', dataDir });
-  const peer = await startNode({ id: 'bench-sync-peer', storage: 'memory' });
+  const source = await startNode({ id: sourceKey.nodeId, storage: 'file', dataDir, signingKey: sourceKey });
+  const peer = await startNode({ id: 'bench-sync-peer', storage: 'memory', trusted: [sourceKey] });
   try {
     const rssFile = await rssAfterList(source);
     const dbMb = round(fileMb(join(dataDir, 'spacecomms.db')) + fileMb(join(dataDir, 'spacecomms.db-wal')), 1);
@@ -75,6 +78,7 @@ export async function syncAndSize(settings: BenchSettings) {
       per_second: round(held / seconds, 0),
       complete: held >= count,
       held,
+      signatures_verified_at_peer: await verifiedSignatures(peer, sampleIds(Array.from({ length: count }, (_, i) => `SYNC-${i}`))),
       cpu_ms_per_cdm_source: round(cpuSource / Math.max(1, held), 3),
       cpu_ms_per_cdm_peer: round(cpuPeer / Math.max(1, held), 3),
       source_cpu_busy: round(cpuSource / 1000 / seconds, 2),
