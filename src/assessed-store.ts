@@ -2,6 +2,7 @@ import type { Config } from './config/schema.js';
 import { EventIndex, type EventSource } from './events/index.js';
 import type { CdmRecord } from './model/records.js';
 import { assessCdmPc } from './pc/index.js';
+import { withOverrides } from './store/override.js';
 import type { Store } from './store/store.js';
 
 /**
@@ -72,13 +73,6 @@ export function assessingStore(store: Store, pc: () => Config['pc']): { store: S
     }
     return purged;
   };
-  const wrapped = new Proxy(store, {
-    get(target, property) {
-      if (property === 'putCdm') return putCdm;
-      if (property === 'purgeWithdrawnCdms') return purgeWithdrawnCdms;
-      const value: unknown = Reflect.get(target, property, target);
-      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
-    },
-  });
+  const wrapped = withOverrides(store, { putCdm, purgeWithdrawnCdms });
   return { store: wrapped, events };
 }

@@ -1,6 +1,7 @@
 import type { AlertLevel, EventIndex } from '../events/index.js';
 import type { CdmRecord, ManeuverRecord } from '../model/records.js';
 import type { NewChange } from '../store/changes.js';
+import { withOverrides } from '../store/override.js';
 import type { Store } from '../store/store.js';
 import { cdmChange, eventChange, eventReplacedChange, maneuverChange, peerChange, type PeerStatusChange } from './changes.js';
 
@@ -61,14 +62,7 @@ export function recordingChanges(store: Store, events: EventIndex, options: Reco
     store.putManeuver(record);
     append([maneuverChange(record, existed, options.now().toISOString())]);
   };
-  return new Proxy(store, {
-    get(target, property) {
-      if (property === 'putCdm') return putCdm;
-      if (property === 'putManeuver') return putManeuver;
-      const value: unknown = Reflect.get(target, property, target);
-      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
-    },
-  });
+  return withOverrides(store, { putCdm, putManeuver });
 }
 
 /** Records a peer session change (established, lost, delivery failing or restored). */

@@ -65,10 +65,27 @@ function envelopeFields(message: Envelope | Record<string, unknown> | undefined)
     hop_count: int('hop_count'),
     ttl: int('ttl'),
     path: Array.isArray(m.path) ? (m.path as string[]) : undefined,
-    payload_sha256: m.payload === undefined ? undefined : createHash('sha256').update(JSON.stringify(m.payload)).digest('hex'),
+    payload_sha256: m.payload === undefined ? undefined : payloadDigest(m.payload),
   }) as Pick<AuditEntry, 'message_id' | 'message_type'> & Partial<AuditEntry>;
 }
 
+/**
+ * Digests of payload objects already written to the trail. A relay records the same payload
+ * object once received and once per peer it is sent to; payloads are never changed in place.
+ */
+const digests = new WeakMap<object, string>();
+
+/** Hex SHA-256 of `JSON.stringify(payload)`. */
+function payloadDigest(payload: unknown): string {
+  const known = typeof payload === 'object' && payload !== null ? digests.get(payload) : undefined;
+  if (known !== undefined) return known;
+  const digest = createHash('sha256').update(JSON.stringify(payload)).digest('hex');
+  if (typeof payload === 'object' && payload !== null) digests.set(payload, digest);
+  return digest;
+}
+
 function definedOnly<T extends object>(value: T): T {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+  const out: Record<string, unknown> = {};
+  for (const key in value) if (value[key] !== undefined) out[key] = value[key];
+  return out as T;
 }

@@ -177,8 +177,17 @@ export function utcNanos(text: string): bigint | undefined {
   return time ? utcTimeNanos(time) : undefined;
 }
 
+/** `utcNanos` of the times read lately (`parseUtcTime` shares its results), by object. */
+const nanosOf = new WeakMap<UtcTime, bigint>();
+
 /** `utcNanos` of a time already read. */
 export function utcTimeNanos(time: UtcTime): bigint {
+  let nanos = nanosOf.get(time);
+  if (nanos === undefined) nanosOf.set(time, (nanos = computeNanos(time)));
+  return nanos;
+}
+
+function computeNanos(time: UtcTime): bigint {
   const [hour, minute, second] = time.clock.split(':').map(Number) as [number, number, number];
   const day = Date.UTC(Number(time.date.slice(0, 4)), Number(time.date.slice(5, 7)) - 1, Number(time.date.slice(8, 10))) / 1000;
   const seconds = day + hour * 3600 + minute * 60 + second + leapSecondsBefore(time.date);
