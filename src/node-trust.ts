@@ -1,3 +1,4 @@
+import { SignatureVerifierPool } from './trust/verify-pool.js';
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import type { Config } from './config/schema.js';
@@ -63,6 +64,8 @@ export function trustProblems(config: Config): string[] {
  */
 export class NodeTrust {
   readonly origin: OriginTrust;
+  /** Threads that check a batch's signatures in parallel (started at the first batch). */
+  private readonly pool = new SignatureVerifierPool();
   private readonly ownKeys: SigningKey[];
   /** The key's log lines, held until the node has started. */
   private readonly keyLines: (() => void)[] = [];
@@ -81,7 +84,12 @@ export class NodeTrust {
     const key = this.loadKey(config, this.location);
     this.ownKeys = [key];
     const ring = new KeyRing(config.node.id, this.ownKeys, configuredKeys(config));
-    this.origin = new OriginTrust(key, this.settings(config, ring), (report) => this.report(report));
+    this.origin = new OriginTrust(key, this.settings(config, ring), (report) => this.report(report), this.pool);
+  }
+
+  /** Ends the signature-checking threads. */
+  stop(): Promise<void> {
+    return this.pool.stop();
   }
 
   private settings(config: Config, ring: KeyRing): TrustSettings {

@@ -147,6 +147,7 @@ export class SpaceCommsNode {
       audit: this.audit,
       now: this.now,
       batchMaxMessages: () => this.config.protocol.batch_max_messages,
+      checkSignaturesAhead: (envelopes) => this.trust.origin.checkAhead(envelopes),
     });
   }
 
@@ -334,6 +335,7 @@ export class SpaceCommsNode {
       // PROTOCOL.md section 4: peers mark the session disconnected at once instead of waiting for the timeout.
       await this.peers.sayGoodbye('node stopping', GOODBYE_TIMEOUT_MS);
       await this.peers.stop();
+      await this.trust.stop();
       await this.store.close();
       this.logger.info('node stopped');
       this.logger.flush();

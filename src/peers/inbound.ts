@@ -46,6 +46,11 @@ export interface InboundDeps {
   now(): Date;
   /** `protocol.batch_max_messages`: the most envelopes a batch may hold. */
   batchMaxMessages(): number;
+  /**
+   * Checks the signatures of a batch's envelopes ahead of time, in parallel (`OriginTrust.checkAhead`);
+   * resolves to a function that forgets the results the batch did not use.
+   */
+  checkSignaturesAhead?(envelopes: readonly unknown[]): Promise<() => void>;
 }
 
 /** Section 11: never batched. */
@@ -165,18 +170,27 @@ export class InboundHandler {
     if (!Array.isArray(list) || list.length === 0 || list.length > max) {
       return this.error('INVALID_MESSAGE', `batch must be an array of 1 to ${max} envelopes (protocol.batch_max_messages)`);
     }
+    // Each envelope takes its token first (the first took its own with the request), so that
+    // only admitted envelopes have their signatures checked.
+    const limits = list.map((_, i) => (i > 0 ? this.admit(session, true) : undefined));
+    const admitted = list.filter((_, i) => limits[i] === undefined);
+    const forgetChecks = session.established ? await this.deps.checkSignaturesAhead?.(admitted) : undefined;
     const results: unknown[] = [];
     const audits: [Record<string, unknown> | undefined, InboundReply][] = [];
-    for (const [i, item] of list.entries()) {
-      const limited = i > 0 ? this.admit(session, true) : undefined;
-      const type = (item as { message_type?: unknown } | null)?.message_type;
-      const reply =
-        limited ??
-        (typeof type === 'string' && UNBATCHED.has(type)
-          ? this.error('INVALID_MESSAGE', `${type} is never batched`, messageIdOf(item))
-          : await this.dispatch(item, session, false));
-      results.push(reply.body);
-      if (!limited) audits.push([item as Record<string, unknown> | undefined, reply]);
+    try {
+      for (const [i, item] of list.entries()) {
+        const limited = limits[i];
+        const type = (item as { message_type?: unknown } | null)?.message_type;
+        const reply =
+          limited ??
+          (typeof type === 'string' && UNBATCHED.has(type)
+            ? this.error('INVALID_MESSAGE', `${type} is never batched`, messageIdOf(item))
+            : await this.dispatch(item, session, false));
+        results.push(reply.body);
+        if (!limited) audits.push([item as Record<string, unknown> | undefined, reply]);
+      }
+    } finally {
+      forgetChecks?.();
     }
     await this.deps.store.durable();
     for (const [item, reply] of audits) this.deps.audit.received(session.id, item, outcomeOf(reply));

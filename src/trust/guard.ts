@@ -2,9 +2,10 @@ import type { SignatureCheck } from '../model/records.js';
 import type { Envelope } from '../protocol/envelope.js';
 import type { PublicKeyEntry } from '../protocol/messages.js';
 import type { KeyRing } from './keyring.js';
-import type { SigningKey } from './keys.js';
-import { signEnvelope } from './signing.js';
+import { nodeIdOfKey, type SigningKey } from './keys.js';
+import { CheckedSignatures, isSignatureText, SIGNATURE_ALG, signedBytes, signEnvelope } from './signing.js';
 import { authorityOf, checkSignature, type Delegates } from './verify.js';
+import type { SignatureVerifierPool, VerifyJob } from './verify-pool.js';
 
 /** `trust.mode`: `off` checks nothing; `log` checks, records and accepts; `enforce` refuses what fails. */
 export type TrustMode = 'off' | 'log' | 'enforce';
@@ -30,10 +31,14 @@ export interface TrustSettings {
  * delegates) are replaced on reload; the signing key when `node.signing_key_path` changes.
  */
 export class OriginTrust {
+  /** Results of a batch's checks made ahead of time, until `inspect` takes them. */
+  private readonly checked = new CheckedSignatures();
+
   constructor(
     private signingKey: SigningKey,
     private settings: TrustSettings,
     private readonly report: (report: TrustReport) => void = () => undefined,
+    private readonly pool?: SignatureVerifierPool,
   ) {}
 
   get mode(): TrustMode {
@@ -91,7 +96,7 @@ export class OriginTrust {
     if (mode === 'off') {
       return { check: { key_id: envelope.signature?.key_id ?? null, verified: false, result: 'not_checked', authority: authorityOf(envelope.source_node_id, origin, this.settings.delegates) } };
     }
-    const signature = checkSignature(envelope, this.settings.ring);
+    const signature = checkSignature(envelope, this.settings.ring, this.checked);
     if (tcaExpiry && signature.result !== 'verified') {
       return { check: { key_id: signature.key_id, verified: false, result: 'tca_expiry', authority: 'origin', reason: 'TCA passed: every node withdraws by the same rule' } };
     }
@@ -111,5 +116,47 @@ export class OriginTrust {
     const refused = failed && mode === 'enforce';
     this.report({ message: envelope, check, mode, refused });
     return refused ? { check, refuse: check.reason ?? 'signature not verified' } : { check };
+  }
+
+  /**
+   * Checks the Ed25519 signatures of a batch's envelopes ahead of time, in parallel
+   * (`SignatureVerifierPool`), so that `inspect` finds each result instead of checking on
+   * the event loop. Envelopes that are not signed, name an unknown key or are not valid
+   * JSON for the signed bytes are left to `inspect`, which decides everything else as
+   * before (key validity, authority, mode). Returns a function that forgets the results
+   * `inspect` did not take.
+   */
+  async checkAhead(items: readonly unknown[]): Promise<() => void> {
+    if (!this.pool || this.settings.mode === 'off' || items.length < 2) return () => undefined;
+    const jobs: VerifyJob[] = [];
+    const values: string[] = [];
+    for (const item of items) {
+      const job = this.jobFor(item);
+      if (!job) continue;
+      jobs.push(job.job);
+      values.push(job.value);
+    }
+    if (jobs.length < 2) return () => undefined;
+    const results = await this.pool.verify(jobs);
+    jobs.forEach((job, i) => this.checked.add(values[i] as string, job.bytes, job.key, results[i] === true));
+    return () => this.checked.forget(values);
+  }
+
+  private jobFor(item: unknown): { job: VerifyJob; value: string } | undefined {
+    if (typeof item !== 'object' || item === null) return undefined;
+    const envelope = item as Partial<Envelope>;
+    const signature = envelope.signature;
+    if (typeof signature !== 'object' || signature === null || signature.alg !== SIGNATURE_ALG) return undefined;
+    if (typeof signature.key_id !== 'string' || typeof signature.value !== 'string' || !isSignatureText(signature.value)) return undefined;
+    if (nodeIdOfKey(signature.key_id) !== envelope.source_node_id) return undefined;
+    const key = this.settings.ring.find(signature.key_id);
+    if (!key) return undefined;
+    let bytes: Buffer;
+    try {
+      bytes = signedBytes(envelope as Envelope);
+    } catch {
+      return undefined;
+    }
+    return { job: { bytes, signature: Buffer.from(signature.value, 'base64url'), key: key.key }, value: signature.value };
   }
 }

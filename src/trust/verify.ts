@@ -2,7 +2,7 @@ import type { AuthorityResult, SignatureResult } from '../model/records.js';
 import type { Envelope } from '../protocol/envelope.js';
 import { nodeIdOfKey } from './keys.js';
 import { keyValidAt, type KeyRing } from './keyring.js';
-import { SIGNATURE_ALG, signatureMatches } from './signing.js';
+import { SIGNATURE_ALG, signatureMatches, type CheckedSignatures } from './signing.js';
 
 export interface SignatureOutcome {
   result: SignatureResult;
@@ -13,9 +13,10 @@ export interface SignatureOutcome {
 /**
  * Checks the origin signature of a message (PROTOCOL.md section 10): it must name a key of
  * the message's own `source_node_id`, that key must be trusted and not retired before the
- * message's timestamp, and the signature must match the signed bytes.
+ * message's timestamp, and the signature must match the signed bytes. `checked`: results of
+ * Ed25519 checks made ahead of time for a batch (used only for identical bytes and key).
  */
-export function checkSignature(envelope: Envelope, ring: KeyRing): SignatureOutcome {
+export function checkSignature(envelope: Envelope, ring: KeyRing, checked?: CheckedSignatures): SignatureOutcome {
   const signature = envelope.signature;
   if (signature === undefined) return { result: 'unsigned', key_id: null, reason: 'the message carries no signature' };
   const keyId = signature.key_id;
@@ -28,7 +29,7 @@ export function checkSignature(envelope: Envelope, ring: KeyRing): SignatureOutc
   if (!keyValidAt(key, envelope.timestamp)) {
     return { result: 'invalid', key_id: keyId, reason: `key ${keyId} was retired at ${key.not_after ?? '?'}, before the message's timestamp ${envelope.timestamp}` };
   }
-  if (!signatureMatches(envelope, signature.value, key.key)) return { result: 'invalid', key_id: keyId, reason: 'the signature does not match the signed message (altered on the way, or forged)' };
+  if (!signatureMatches(envelope, signature.value, key.key, checked)) return { result: 'invalid', key_id: keyId, reason: 'the signature does not match the signed message (altered on the way, or forged)' };
   return { result: 'verified', key_id: keyId };
 }
 
