@@ -2,6 +2,7 @@ import type { SignatureCheck } from '../model/records.js';
 import type { Envelope } from '../protocol/envelope.js';
 import type { PublicKeyEntry } from '../protocol/messages.js';
 import type { KeyRing } from './keyring.js';
+import { deepFreeze } from '../model/freeze.js';
 import { nodeIdOfKey, type SigningKey } from './keys.js';
 import { CheckedSignatures, isSignatureText, SIGNATURE_ALG, signedBytes, signEnvelope } from './signing.js';
 import { authorityOf, checkSignature, type Delegates } from './verify.js';
@@ -129,20 +130,21 @@ export class OriginTrust {
   async checkAhead(items: readonly unknown[]): Promise<() => void> {
     if (!this.pool || this.settings.mode === 'off' || items.length < 2) return () => undefined;
     const jobs: VerifyJob[] = [];
-    const values: string[] = [];
+    const envelopes: object[] = [];
     for (const item of items) {
       const job = this.jobFor(item);
       if (!job) continue;
-      jobs.push(job.job);
-      values.push(job.value);
+      jobs.push(job);
+      envelopes.push(item as object);
     }
     if (jobs.length < 2) return () => undefined;
     const results = await this.pool.verify(jobs);
-    jobs.forEach((job, i) => this.checked.add(values[i] as string, job.bytes, job.key, results[i] === true));
-    return () => this.checked.forget(values);
+    jobs.forEach((job, i) => this.checked.add(envelopes[i] as object, (envelopes[i] as Envelope).signature?.value ?? '', job.key, results[i] === true));
+    return () => this.checked.forget(envelopes);
   }
 
-  private jobFor(item: unknown): { job: VerifyJob; value: string } | undefined {
+  /** The check of a signed envelope of a trusted key; the envelope is frozen first, so that its bytes stay those checked. */
+  private jobFor(item: unknown): VerifyJob | undefined {
     if (typeof item !== 'object' || item === null) return undefined;
     const envelope = item as Partial<Envelope>;
     const signature = envelope.signature;
@@ -151,12 +153,13 @@ export class OriginTrust {
     if (nodeIdOfKey(signature.key_id) !== envelope.source_node_id) return undefined;
     const key = this.settings.ring.find(signature.key_id);
     if (!key) return undefined;
+    deepFreeze(item);
     let bytes: Buffer;
     try {
       bytes = signedBytes(envelope as Envelope);
     } catch {
       return undefined;
     }
-    return { job: { bytes, signature: Buffer.from(signature.value, 'base64url'), key: key.key }, value: signature.value };
+    return { bytes, signature: Buffer.from(signature.value, 'base64url'), key: key.key };
   }
 }

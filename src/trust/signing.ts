@@ -34,30 +34,29 @@ export function isSignatureText(value: string): boolean {
 
 /**
  * Results of Ed25519 checks made ahead of time (a batch checked on several cores), by
- * signature value. A result is used once, and only for the very same signed bytes,
- * signature and key it was obtained for; anything else is checked again.
+ * envelope. The envelopes are deeply frozen (`deepFreeze`) before their signed bytes are
+ * taken, so the bytes an envelope had when checked are the bytes it has when its result is
+ * used. A result is used once, and only for the same signature value and key.
  */
 export class CheckedSignatures {
-  private readonly results = new Map<string, { bytes: Buffer; key: KeyObject; ok: boolean }>();
+  private readonly results = new WeakMap<object, { value: string; key: KeyObject; ok: boolean }>();
 
-  add(value: string, bytes: Buffer, key: KeyObject, ok: boolean): void {
-    this.results.set(value, { bytes, key, ok });
+  /** Keeps the result of checking the signature `value` of `envelope` (deeply frozen before its bytes were taken) with `key`. */
+  add(envelope: object, value: string, key: KeyObject, ok: boolean): void {
+    if (!Object.isFrozen(envelope)) throw new TypeError('CheckedSignatures.add: the envelope must be frozen before its bytes are taken');
+    this.results.set(envelope, { value, key, ok });
   }
 
-  /** The result for exactly these bytes, signature and key, if one was obtained; it is forgotten. */
-  take(value: string, bytes: Buffer, key: KeyObject): boolean | undefined {
-    const found = this.results.get(value);
-    if (found === undefined || found.key !== key || !found.bytes.equals(bytes)) return undefined;
-    this.results.delete(value);
+  /** The result for this very envelope, signature value and key, if one was obtained; it is forgotten. */
+  take(envelope: object, value: string, key: KeyObject): boolean | undefined {
+    const found = this.results.get(envelope);
+    if (found === undefined || found.value !== value || found.key !== key || !Object.isFrozen(envelope)) return undefined;
+    this.results.delete(envelope);
     return found.ok;
   }
 
-  forget(values: Iterable<string>): void {
-    for (const value of values) this.results.delete(value);
-  }
-
-  get size(): number {
-    return this.results.size;
+  forget(envelopes: Iterable<object>): void {
+    for (const envelope of envelopes) this.results.delete(envelope);
   }
 }
 
@@ -67,6 +66,5 @@ export class CheckedSignatures {
  */
 export function signatureMatches(envelope: Signed, value: string, publicKey: KeyObject, checked?: CheckedSignatures): boolean {
   if (!SIGNATURE_TEXT.test(value)) return false;
-  const bytes = signedBytes(envelope);
-  return checked?.take(value, bytes, publicKey) ?? verify(null, bytes, publicKey, Buffer.from(value, 'base64url'));
+  return checked?.take(envelope, value, publicKey) ?? verify(null, signedBytes(envelope), publicKey, Buffer.from(value, 'base64url'));
 }

@@ -84,11 +84,12 @@ class VerifyWorker {
 }
 
 /**
- * Ed25519 checks of a batch spread over the machine's cores: `workers` threads (by default
- * one fewer than the cores, at least one) each take an equal share, and the calling thread
- * checks its own share meanwhile. Results come back in the order of the jobs. A worker that
- * fails makes its share be checked on the calling thread: a check is never skipped.
- * Workers start at the first call.
+ * Ed25519 checks of a batch spread over the machine's other cores: `workers` threads (by
+ * default one fewer than the cores, at least one) each take an equal share, while the event
+ * loop goes on with other requests (on a busy node it is the event loop that limits, so it
+ * takes no share). Results come back in the order of the jobs. A worker that fails has its
+ * share checked on the calling thread: a check is never skipped. Workers start at the first
+ * call; a single job is checked on the spot.
  */
 export class SignatureVerifierPool {
   private workers: VerifyWorker[] | undefined;
@@ -99,14 +100,13 @@ export class SignatureVerifierPool {
   async verify(jobs: readonly VerifyJob[]): Promise<boolean[]> {
     if (this.stopped || jobs.length < 2) return jobs.map(verifyHere);
     const workers = (this.workers ??= Array.from({ length: this.size }, () => new VerifyWorker())).filter((w) => !w.failed);
-    const shares = workers.length + 1;
-    const per = Math.ceil(jobs.length / shares);
-    const away = workers.map((worker, i) => {
+    if (workers.length === 0) return jobs.map(verifyHere);
+    const per = Math.ceil(jobs.length / workers.length);
+    const shares = workers.map((worker, i) => {
       const share = jobs.slice(i * per, (i + 1) * per);
       return share.length === 0 ? Promise.resolve([]) : worker.verify(share).catch(() => share.map(verifyHere));
     });
-    const here = jobs.slice(workers.length * per).map(verifyHere);
-    return [...(await Promise.all(away)).flat(), ...here];
+    return (await Promise.all(shares)).flat();
   }
 
   async stop(): Promise<void> {

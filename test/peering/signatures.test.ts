@@ -6,7 +6,7 @@ import { generateSigningKey } from '../../src/trust/keys.js';
 import { signEnvelope } from '../../src/trust/signing.js';
 import { isoDay } from '../helpers/clock.js';
 import { sampleCdm } from '../helpers/fixtures.js';
-import { holds, link, stopAll, waitFor } from '../helpers/network.js';
+import { PEERING_SECRET, holds, link, stopAll, waitFor } from '../helpers/network.js';
 import { ADMIN_TOKEN, READ_TOKEN, WRITE_TOKEN, http, startTestNode, type TestNode } from '../helpers/node.js';
 import { Mallory, keyDir, makeKey, signedNodeYaml, trustYaml, type NodeKey } from '../helpers/trust.js';
 
@@ -87,6 +87,36 @@ describe('origin signatures in enforce mode, on a line of three', () => {
       const audit = node.node.store.audit.query({ message_id: unsigned.message_id, peer: 'mallory', limit: 5, offset: 0 }).items;
       expect(audit.find((e) => e.direction === 'in')).toMatchObject({ decision: 'refused', code: 'INVALID_SIGNATURE', signature: 'unsigned' });
     }
+  });
+
+  it('checks the signatures of a batch ahead, on worker threads, with the verdicts of one-by-one checks', async () => {
+    // Mallory (a trusted key here) says HELLO again, now listing BATCH.
+    const batcher = mallory;
+    const hello = batcher.envelope('HELLO', { node_name: 'Mallory', capabilities: ['CDM'], supported_versions: ['1.0', '1.1'], features: ['SIGNATURES', 'BATCH'], auth_token: PEERING_SECRET }, { ttl: 1 });
+    expect((await batcher.send(c, hello)).status).toBe(200);
+    const announce = (id: string) => signEnvelope(batcher.envelope('CDM_ANNOUNCE', { cdm: sampleCdm({ cdm_id: id }) }), malloryKey);
+    const good = ['AHEAD-1', 'AHEAD-2', 'AHEAD-3', 'AHEAD-4'].map(announce);
+    const altered = announce('AHEAD-5') as Envelope<'CDM_ANNOUNCE'>;
+    const stranger = generateSigningKey('mallory');
+    const batch = [
+      good[0],
+      { ...altered, payload: { cdm: { ...altered.payload.cdm, miss_distance_m: 1 } } },
+      good[1],
+      signEnvelope(batcher.envelope('CDM_ANNOUNCE', { cdm: sampleCdm({ cdm_id: 'AHEAD-6' }) }), stranger),
+      batcher.envelope('CDM_ANNOUNCE', { cdm: sampleCdm({ cdm_id: 'AHEAD-7' }) }),
+      good[2],
+      good[3],
+    ];
+    const res = await batcher.send(c, { batch });
+    expect(res.status).toBe(200);
+    const results = (res.json as { results: { status?: string; payload?: { error_code?: string; error_message?: string } }[] }).results;
+    expect(results.map((r) => r.payload?.error_code ?? r.status)).toEqual(['accepted', 'INVALID_SIGNATURE', 'accepted', 'INVALID_SIGNATURE', 'INVALID_SIGNATURE', 'accepted', 'accepted']);
+    expect(results[1]?.payload?.error_message).toMatch(/does not match/);
+    expect(results[3]?.payload?.error_message).toMatch(/not trusted/);
+    for (const id of ['AHEAD-1', 'AHEAD-2', 'AHEAD-3', 'AHEAD-4']) {
+      expect(await view(c, id)).toMatchObject({ signature: { key_id: malloryKey.key_id, verified: true, result: 'verified' } });
+    }
+    for (const id of ['AHEAD-5', 'AHEAD-6', 'AHEAD-7']) expect(holds(c, id)).toBeUndefined();
   });
 
   it('refuses a payload altered by a relay at every node, under its own message_id or a new one', async () => {

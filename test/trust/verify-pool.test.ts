@@ -1,4 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
+import { deepFreeze } from '../../src/model/freeze.js';
 import type { Envelope } from '../../src/protocol/envelope.js';
 import { OriginTrust } from '../../src/trust/guard.js';
 import { KeyRing, trustedKeysFrom } from '../../src/trust/keyring.js';
@@ -41,7 +42,7 @@ class AnsweringPool extends SignatureVerifierPool {
 }
 
 describe('SignatureVerifierPool', () => {
-  it.each([1, 2, 3])('answers each check in order with %i worker thread(s) and the calling thread sharing the work', async (workers) => {
+  it.each([1, 2, 3])('answers each check in order with %i worker thread(s) sharing the work', async (workers) => {
     const pool = new SignatureVerifierPool(workers);
     pools.push(pool);
     const envelopes = Array.from({ length: 25 }, (_, i) => signed(`P-${workers}-${i}`));
@@ -67,16 +68,32 @@ describe('SignatureVerifierPool', () => {
 });
 
 describe('CheckedSignatures', () => {
-  it('gives a result once, and only for the same bytes, signature and key', () => {
-    const job = jobOf(signed('C-1'));
-    const value = job.signature.toString('base64url');
+  it('gives a result once, only for the same frozen envelope, signature value and key', () => {
+    const envelope = deepFreeze(signed('C-1'));
+    const job = jobOf(envelope);
+    const value = envelope.signature?.value ?? '';
     const checked = new CheckedSignatures();
-    checked.add(value, job.bytes, job.key, true);
-    expect(checked.take(value, Buffer.concat([job.bytes, Buffer.from('x')]), job.key)).toBeUndefined();
-    expect(checked.take(value, job.bytes, generateSigningKey('node-a').publicKey)).toBeUndefined();
-    expect(checked.take('other', job.bytes, job.key)).toBeUndefined();
-    expect(checked.take(value, Buffer.from(job.bytes), job.key)).toBe(true);
-    expect(checked.take(value, job.bytes, job.key)).toBeUndefined();
+    checked.add(envelope, value, job.key, true);
+    expect(checked.take({ ...envelope }, value, job.key)).toBeUndefined();
+    expect(checked.take(envelope, value, generateSigningKey('node-a').publicKey)).toBeUndefined();
+    expect(checked.take(envelope, 'other', job.key)).toBeUndefined();
+    expect(checked.take(envelope, value, job.key)).toBe(true);
+    expect(checked.take(envelope, value, job.key)).toBeUndefined();
+    expect(() => checked.add(signed('C-2'), value, job.key, true)).toThrow(/frozen/);
+  });
+});
+
+describe('deepFreeze', () => {
+  it('freezes every object and array inside, also under one already frozen', () => {
+    const inner = { list: [{ a: 1 }] };
+    const value = Object.freeze({ inner, n: 2 });
+    deepFreeze(value);
+    expect(Object.isFrozen(inner)).toBe(true);
+    expect(Object.isFrozen(inner.list)).toBe(true);
+    expect(Object.isFrozen(inner.list[0])).toBe(true);
+    expect(() => {
+      (inner.list[0] as { a: number }).a = 3;
+    }).toThrow(TypeError);
   });
 });
 
