@@ -38,8 +38,8 @@ interface PairEvents {
   readonly filed: Map<string, { member: EventMember; group?: EventGroup }>;
   /** The members by TCA (up to date unless `stale`). */
   byTca: SortedList<EventMember>;
-  /** A member carrying each CONJUNCTION_ID (all members with it are in its event). */
-  byConjunction: Map<string, string>;
+  /** A member carrying each CONJUNCTION_ID (all members with it are in its event); made when the first one comes. */
+  byConjunction: Map<string, string> | undefined;
   groups: Set<EventGroup>;
   /** A CDM left the pair or moved within it: the events must be grouped again from scratch. */
   stale: boolean;
@@ -101,7 +101,7 @@ export class EventIndex {
   private pairEvents(pair: string): PairEvents {
     let events = this.byPair.get(pair);
     if (!events) {
-      events = { filed: new Map(), byTca: new SortedList(this.orders.byTca), byConjunction: new Map(), groups: new Set(), stale: false };
+      events = { filed: new Map(), byTca: new SortedList(this.orders.byTca), byConjunction: undefined, groups: new Set(), stale: false };
       this.byPair.set(pair, events);
     }
     return events;
@@ -142,8 +142,8 @@ export class EventIndex {
     if (at > 0 && previous && withinWindow(previous.tca_ns, member.tca_ns)) joined.add(this.groupOf(events, previous.cdm_id));
     if (next && withinWindow(member.tca_ns, next.tca_ns)) joined.add(this.groupOf(events, next.cdm_id));
     if (member.conjunction_id !== undefined) {
-      const other = events.byConjunction.get(member.conjunction_id);
-      if (other === undefined) events.byConjunction.set(member.conjunction_id, member.cdm_id);
+      const other = events.byConjunction?.get(member.conjunction_id);
+      if (other === undefined) (events.byConjunction ??= new Map()).set(member.conjunction_id, member.cdm_id);
       else joined.add(this.groupOf(events, other));
     }
     let target: EventGroup | undefined;
@@ -199,8 +199,10 @@ export class EventIndex {
     const members = [...events.filed.values()].map((f) => f.member);
     this.work.regrouped += members.length;
     events.byTca = SortedList.of(this.orders.byTca, members);
-    events.byConjunction = new Map();
-    for (const m of members) if (m.conjunction_id !== undefined && !events.byConjunction.has(m.conjunction_id)) events.byConjunction.set(m.conjunction_id, m.cdm_id);
+    events.byConjunction = undefined;
+    for (const m of members) {
+      if (m.conjunction_id !== undefined && !events.byConjunction?.has(m.conjunction_id)) (events.byConjunction ??= new Map()).set(m.conjunction_id, m.cdm_id);
+    }
     for (const cluster of clusterPair(members)) {
       const group = new EventGroup(pair, this.orders, cluster);
       events.groups.add(group);
