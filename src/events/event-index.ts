@@ -40,7 +40,8 @@ interface PairEvents {
   byTca: SortedList<EventMember>;
   /** A member carrying each CONJUNCTION_ID (all members with it are in its event); made when the first one comes. */
   byConjunction: Map<string, string> | undefined;
-  groups: Set<EventGroup>;
+  /** The pair's events: a few at most, so a list (exactly sized) rather than a set. */
+  groups: EventGroup[];
   /** A CDM left the pair or moved within it: the events must be grouped again from scratch. */
   stale: boolean;
 }
@@ -101,7 +102,7 @@ export class EventIndex {
   private pairEvents(pair: string): PairEvents {
     let events = this.byPair.get(pair);
     if (!events) {
-      events = { filed: new Map(), byTca: new SortedList(this.orders.byTca), byConjunction: undefined, groups: new Set(), stale: false };
+      events = { filed: new Map(), byTca: new SortedList(this.orders.byTca), byConjunction: undefined, groups: [], stale: false };
       this.byPair.set(pair, events);
     }
     return events;
@@ -150,7 +151,7 @@ export class EventIndex {
     for (const group of joined) if (!target || group.size > target.size) target = group;
     if (!target) {
       target = new EventGroup(member.pair, this.orders);
-      events.groups.add(target);
+      events.groups = [...events.groups, target];
     }
     const before = target.size > 0 ? target.id : undefined;
     for (const group of joined) if (group !== target) this.merge(events, group, target);
@@ -168,7 +169,7 @@ export class EventIndex {
   /** Moves every member of `from` into `into` (the larger), and forgets `from`. */
   private merge(events: PairEvents, from: EventGroup, into: EventGroup): void {
     if (this.byId.get(from.id) === from) this.byId.delete(from.id);
-    events.groups.delete(from);
+    events.groups = events.groups.filter((g) => g !== from);
     for (const member of from.members()) {
       into.add(member);
       const filed = events.filed.get(member.cdm_id);
@@ -189,7 +190,7 @@ export class EventIndex {
     if (events.stale) return;
     events.stale = true;
     for (const group of events.groups) if (this.byId.get(group.id) === group) this.byId.delete(group.id);
-    events.groups.clear();
+    events.groups = [];
     for (const filed of events.filed.values()) delete filed.group;
     this.stalePairs.add(pair);
   }
@@ -205,7 +206,7 @@ export class EventIndex {
     }
     for (const cluster of clusterPair(members)) {
       const group = new EventGroup(pair, this.orders, cluster);
-      events.groups.add(group);
+      events.groups.push(group);
       this.byId.set(group.id, group);
       for (const m of cluster) {
         const filed = events.filed.get(m.cdm_id);
