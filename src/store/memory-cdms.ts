@@ -8,7 +8,7 @@ import type { CdmQuery, Paged } from './store.js';
 /**
  * One held CDM: the record once, packed (`packJson`), and the few facts that lists, counts
  * and pair lookups need as plain values. Nothing else of the record is kept, so a CDM
- * costs its compressed JSON plus about 200 bytes, instead of its parsed object graph.
+ * costs its compressed JSON plus about 250 bytes, instead of its parsed object graph.
  */
 class CdmEntry implements CdmListFacts {
   readonly cdm_id: string;
