@@ -38,9 +38,10 @@ interface PairEvents {
   readonly filed: Map<string, { member: EventMember; group?: EventGroup }>;
   /** The members by TCA (up to date unless `stale`). */
   byTca: SortedList<EventMember>;
-  /** A member carrying each CONJUNCTION_ID (all members with it are in its event). */
-  byConjunction: Map<string, string>;
-  groups: Set<EventGroup>;
+  /** A member carrying each CONJUNCTION_ID (all members with it are in its event); made when the first one comes. */
+  byConjunction: Map<string, string> | undefined;
+  /** The pair's events: a few at most, so a list (exactly sized) rather than a set. */
+  groups: EventGroup[];
   /** A CDM left the pair or moved within it: the events must be grouped again from scratch. */
   stale: boolean;
 }
@@ -101,7 +102,7 @@ export class EventIndex {
   private pairEvents(pair: string): PairEvents {
     let events = this.byPair.get(pair);
     if (!events) {
-      events = { filed: new Map(), byTca: new SortedList(this.orders.byTca), byConjunction: new Map(), groups: new Set(), stale: false };
+      events = { filed: new Map(), byTca: new SortedList(this.orders.byTca), byConjunction: undefined, groups: [], stale: false };
       this.byPair.set(pair, events);
     }
     return events;
@@ -142,15 +143,15 @@ export class EventIndex {
     if (at > 0 && previous && withinWindow(previous.tca_ns, member.tca_ns)) joined.add(this.groupOf(events, previous.cdm_id));
     if (next && withinWindow(member.tca_ns, next.tca_ns)) joined.add(this.groupOf(events, next.cdm_id));
     if (member.conjunction_id !== undefined) {
-      const other = events.byConjunction.get(member.conjunction_id);
-      if (other === undefined) events.byConjunction.set(member.conjunction_id, member.cdm_id);
+      const other = events.byConjunction?.get(member.conjunction_id);
+      if (other === undefined) (events.byConjunction ??= new Map()).set(member.conjunction_id, member.cdm_id);
       else joined.add(this.groupOf(events, other));
     }
     let target: EventGroup | undefined;
     for (const group of joined) if (!target || group.size > target.size) target = group;
     if (!target) {
       target = new EventGroup(member.pair, this.orders);
-      events.groups.add(target);
+      events.groups = [...events.groups, target];
     }
     const before = target.size > 0 ? target.id : undefined;
     for (const group of joined) if (group !== target) this.merge(events, group, target);
@@ -168,7 +169,7 @@ export class EventIndex {
   /** Moves every member of `from` into `into` (the larger), and forgets `from`. */
   private merge(events: PairEvents, from: EventGroup, into: EventGroup): void {
     if (this.byId.get(from.id) === from) this.byId.delete(from.id);
-    events.groups.delete(from);
+    events.groups = events.groups.filter((g) => g !== from);
     for (const member of from.members()) {
       into.add(member);
       const filed = events.filed.get(member.cdm_id);
@@ -189,7 +190,7 @@ export class EventIndex {
     if (events.stale) return;
     events.stale = true;
     for (const group of events.groups) if (this.byId.get(group.id) === group) this.byId.delete(group.id);
-    events.groups.clear();
+    events.groups = [];
     for (const filed of events.filed.values()) delete filed.group;
     this.stalePairs.add(pair);
   }
@@ -199,11 +200,13 @@ export class EventIndex {
     const members = [...events.filed.values()].map((f) => f.member);
     this.work.regrouped += members.length;
     events.byTca = SortedList.of(this.orders.byTca, members);
-    events.byConjunction = new Map();
-    for (const m of members) if (m.conjunction_id !== undefined && !events.byConjunction.has(m.conjunction_id)) events.byConjunction.set(m.conjunction_id, m.cdm_id);
+    events.byConjunction = undefined;
+    for (const m of members) {
+      if (m.conjunction_id !== undefined && !events.byConjunction?.has(m.conjunction_id)) (events.byConjunction ??= new Map()).set(m.conjunction_id, m.cdm_id);
+    }
     for (const cluster of clusterPair(members)) {
       const group = new EventGroup(pair, this.orders, cluster);
-      events.groups.add(group);
+      events.groups.push(group);
       this.byId.set(group.id, group);
       for (const m of cluster) {
         const filed = events.filed.get(m.cdm_id);

@@ -1,4 +1,5 @@
 import { compareTimestamps } from '../model/time.js';
+import { PackedLog } from './packed-log.js';
 import type { Paged } from './store.js';
 
 /** One protocol message received or sent, as the audit trail keeps it: the envelope, not the payload. */
@@ -57,8 +58,9 @@ export interface AuditStore {
   purge(before: string): number;
 }
 
+/** The audit trail in process memory, lost at exit; entries held in packed blocks (`PackedLog`), one per protocol message. */
 export class MemoryAuditStore implements AuditStore {
-  private entries: AuditEntry[] = [];
+  private readonly entries = new PackedLog<AuditEntry>();
   private events: PeerEvent[] = [];
 
   append(entry: AuditEntry): void {
@@ -66,7 +68,7 @@ export class MemoryAuditStore implements AuditStore {
   }
 
   query(query: AuditQuery): Paged<AuditEntry> {
-    const matching = this.entries.filter(
+    const matching = [...this.entries.items()].filter(
       (e) =>
         (query.peer === undefined || e.peer === query.peer) &&
         (query.message_id === undefined || e.message_id === query.message_id) &&
@@ -85,10 +87,9 @@ export class MemoryAuditStore implements AuditStore {
   }
 
   purge(before: string): number {
-    const keep = <T extends { time: string }>(items: T[]) => items.filter((i) => compareTimestamps(i.time, before) >= 0);
-    const count = this.entries.length + this.events.length;
-    this.entries = keep(this.entries);
-    this.events = keep(this.events);
-    return count - this.entries.length - this.events.length;
+    const recent = (item: { time: string }) => compareTimestamps(item.time, before) >= 0;
+    const count = this.events.length;
+    this.events = this.events.filter(recent);
+    return this.entries.keep(recent) + count - this.events.length;
   }
 }

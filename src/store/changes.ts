@@ -1,4 +1,5 @@
 import { compareTimestamps } from '../model/time.js';
+import { PackedLog } from './packed-log.js';
 
 /** The kinds of change the node tells about (API.md, `GET /events/stream`). */
 export const CHANGE_TYPES = ['cdm', 'event', 'maneuver', 'peer'] as const;
@@ -95,9 +96,9 @@ export interface SubscriptionStore {
   delete(id: string): boolean;
 }
 
-/** The change log in process memory: the same numbering and bounds, lost at exit. */
+/** The change log in process memory: the same numbering and bounds, lost at exit; held in packed blocks (`PackedLog`). */
 export class MemoryChangeLog implements ChangeLog {
-  private entries: Change[] = [];
+  private readonly entries = new PackedLog<Change>();
   private last = 0;
 
   append(change: NewChange): number {
@@ -107,15 +108,16 @@ export class MemoryChangeLog implements ChangeLog {
   }
 
   after(after: number, limit: number): Change[] {
-    const first = this.entries[0];
-    if (!first) return [];
+    const first = this.oldest();
+    if (first === undefined) return [];
     // Sequence numbers are contiguous in memory, so the position follows from the first one kept.
-    const start = Math.max(0, after + 1 - first.seq);
+    const start = Math.max(0, after + 1 - first);
     return this.entries.slice(start, start + Math.max(0, limit));
   }
 
   oldest(): number | undefined {
-    return this.entries[0]?.seq;
+    const count = this.entries.length;
+    return count === 0 ? undefined : this.last - count + 1;
   }
 
   latest(): number {
@@ -126,8 +128,8 @@ export class MemoryChangeLog implements ChangeLog {
     const count = this.entries.length;
     let drop = Math.max(0, count - maxEntries);
     const old = (c: Change) => c.seq <= keepAfter && compareTimestamps(c.time, before) < 0;
-    while (drop < count && old(this.entries[drop] as Change)) drop++;
-    this.entries = this.entries.slice(drop);
+    while (drop < count && old(this.entries.at(drop) as Change)) drop++;
+    this.entries.dropOldest(drop);
     return drop;
   }
 }

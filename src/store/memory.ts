@@ -3,7 +3,7 @@ import type { CdmRecord, ManeuverRecord, ObjectRecord } from '../model/records.j
 import { compareTimestamps } from '../model/time.js';
 import { MemoryAuditStore } from './audit.js';
 import { MemoryChangeLog, MemorySubscriptionStore } from './changes.js';
-import { cdmMatches, compareCdms } from './cdm-query.js';
+import { MemoryCdmTable } from './memory-cdms.js';
 import type { CdmQuery, ManeuverQuery, ObjectQuery, Page, Paged, Store, StoredPeer } from './store.js';
 
 function active(record: { status: string } | undefined): number {
@@ -14,19 +14,21 @@ function page<T>(items: T[], p: Page): Paged<T> {
   return { items: items.slice(p.offset, p.offset + p.limit), total: items.length };
 }
 
-/** The table in process memory: lost at exit, for development and tests. */
+/**
+ * The table in process memory: lost at exit, for development and tests. CDMs, the bulk of
+ * the table, are held packed (`MemoryCdmTable`); objects and maneuvers as put.
+ */
 export class MemoryStore implements Store {
   readonly kind = 'memory';
   readonly audit = new MemoryAuditStore();
   readonly changes = new MemoryChangeLog();
   readonly subscriptions = new MemorySubscriptionStore();
-  private readonly cdms = new Map<string, CdmRecord>();
+  private readonly cdms = new MemoryCdmTable();
   private readonly objects = new Map<string, ObjectRecord>();
   private readonly maneuvers = new Map<string, ManeuverRecord>();
   private readonly peers = new Map<string, StoredPeer>();
   private readonly sent = new Map<string, Set<string>>();
   /** Kept on every write, so that health checks and metrics scrapes do not walk the table. */
-  private activeCdms = 0;
   private activeObjects = 0;
 
   getCdm(id: string): CdmRecord | undefined {
@@ -34,38 +36,23 @@ export class MemoryStore implements Store {
   }
 
   putCdm(record: CdmRecord): void {
-    this.activeCdms += active(record) - active(this.cdms.get(record.cdm_id));
-    this.cdms.set(record.cdm_id, record);
+    this.cdms.put(record);
   }
 
   queryCdms(query: CdmQuery): Paged<CdmRecord> {
-    const matching = [...this.cdms.values()].filter((r) => cdmMatches(r, query));
-    matching.sort((a, b) => compareCdms(a, b, query));
-    return page(matching, query);
+    return this.cdms.query(query);
   }
 
   countActiveCdms(): number {
-    return this.activeCdms;
+    return this.cdms.countActive();
   }
 
   activeCdmIdsForObject(objectId: string): string[] {
-    const ids: string[] = [];
-    for (const r of this.cdms.values()) {
-      const cdm = r.announce?.payload.cdm;
-      if (r.status === 'active' && cdm && (cdm.object1.object_id === objectId || cdm.object2.object_id === objectId)) ids.push(r.cdm_id);
-    }
-    return ids.sort(compareStrings);
+    return this.cdms.activeIdsForObject(objectId);
   }
 
   cdmsOfPair(object1Id: string, object2Id: string): CdmRecord[] {
-    const out: CdmRecord[] = [];
-    for (const r of this.cdms.values()) {
-      const cdm = r.announce?.payload.cdm;
-      if (!cdm) continue;
-      const [a, b] = [cdm.object1.object_id, cdm.object2.object_id];
-      if ((a === object1Id && b === object2Id) || (a === object2Id && b === object1Id)) out.push(r);
-    }
-    return out;
+    return this.cdms.ofPair(object1Id, object2Id);
   }
 
   getObject(id: string): ObjectRecord | undefined {
@@ -110,7 +97,7 @@ export class MemoryStore implements Store {
   }
 
   cdmIds(): string[] {
-    return [...this.cdms.keys()];
+    return this.cdms.ids();
   }
 
   objectIds(): string[] {
@@ -122,7 +109,7 @@ export class MemoryStore implements Store {
   }
 
   iterateCdms(): Iterable<CdmRecord> {
-    return [...this.cdms.values()];
+    return this.cdms.iterate();
   }
 
   iterateObjects(): Iterable<ObjectRecord> {
@@ -134,25 +121,13 @@ export class MemoryStore implements Store {
   }
 
   activeCdmsWithTcaBefore(time: string, limit: number): CdmRecord[] {
-    const out: CdmRecord[] = [];
-    for (const r of this.cdms.values()) {
-      if (out.length >= limit) break;
-      const tca = r.announce?.payload.cdm.tca;
-      if (r.status === 'active' && tca !== undefined && compareTimestamps(tca, time) < 0) out.push(r);
-    }
-    return out;
+    return this.cdms.activeWithTcaBefore(time, limit);
   }
 
   purgeWithdrawnCdms(changedBefore: string): number {
-    let n = 0;
-    for (const [id, r] of this.cdms) {
-      if (r.status === 'withdrawn' && compareTimestamps(r.received_at, changedBefore) < 0) {
-        this.cdms.delete(id);
-        this.unmarkEverywhere(`cdm:${id}`);
-        n++;
-      }
-    }
-    return n;
+    const gone = this.cdms.purgeWithdrawn(changedBefore);
+    for (const id of gone) this.unmarkEverywhere(`cdm:${id}`);
+    return gone.length;
   }
 
   purgeObjects(changedBefore: string): number {
