@@ -7,11 +7,24 @@ import { jsonPointerToField, isUtcTimestamp, type ValidationIssue } from './vali
  * suggests the nearest known key for an unknown one (used for configuration files).
  * A schema may carry `x-message` to replace the generic text of its own failures.
  */
-const ajv = new Ajv({ allErrors: true, strict: false, useDefaults: true, verbose: true });
+/**
+ * These validators run a few times (configuration load, a peer or subscription added), so their
+ * compilation is made cheap: the schemas are not checked against the JSON Schema meta-schema
+ * at each start (a test does that), and the generated code is not optimised.
+ */
+const ajv = new Ajv({ allErrors: true, strict: false, useDefaults: true, verbose: true, validateSchema: false, code: { optimize: false } });
 ajv.addFormat('utc-date-time', { type: 'string', validate: isUtcTimestamp });
+
+/** Every schema given to `compileReporting`, for the test that checks them against the meta-schema. */
+const declared: TSchema[] = [];
+
+export function reportingSchemas(): readonly TSchema[] {
+  return declared;
+}
 
 /** The validator is compiled on its first call, so that importing a module that declares one costs nothing at start-up. */
 export function compileReporting<T>(schema: TSchema): (value: unknown) => { ok: true; value: T } | { ok: false; issues: ValidationIssue[] } {
+  declared.push(schema);
   let compiled: ValidateFunction<T> | undefined;
   return (value) => {
     const validate = (compiled ??= ajv.compile<T>(schema));
