@@ -67,7 +67,7 @@ export class SqliteStore implements Store {
   private closed = false;
   private walLimitBytes = 0;
   private walCheckedAt = 0;
-  /** Started at the first commit (or at open when the log holds frames): a node that only reads needs none. */
+  /** Started once the log holds frames (at open, or after a commit): a node that has not written needs none. */
   private checkpointer: Checkpointer | undefined;
   private readonly checkpointIntervalMs: number;
   private readonly walSync: WalSync;
@@ -90,7 +90,8 @@ export class SqliteStore implements Store {
       rollback: () => s.rollback.run(),
       inTransaction: () => db.inTransaction,
       sync: () => {
-        this.startCheckpoints();
+        // A commit that changed nothing (maintenance at start with nothing due) leaves the log empty.
+        if (this.checkpointer === undefined && walBytes(this.file) > 0) this.startCheckpoints();
         return this.walSync.sync().then(() => this.boundWal());
       },
     });
@@ -107,7 +108,7 @@ export class SqliteStore implements Store {
     if (walBytes(file) > 0) this.startCheckpoints();
   }
 
-  /** Starts the checkpoint worker once (its thread costs start-up time a node that has not written yet can skip). */
+  /** Starts the checkpoint worker once (a thread: start-up time that a node which has not written yet can skip). */
   private startCheckpoints(): void {
     if (this.checkpointer || this.closed) return;
     this.checkpointer = new Checkpointer(
