@@ -9,9 +9,10 @@ COPY package.json package-lock.json .npmrc .prebuild-installrc ./
 RUN npm ci
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
-# The operator dashboard: its page and the script that copies its libraries into dist/ui.
+# The operator dashboard: its page and the script that copies its libraries into dist/ui;
+# the script that bundles the command line into dist/cli.js.
 COPY ui ./ui
-COPY scripts/build-ui.mjs ./scripts/build-ui.mjs
+COPY scripts/build-ui.mjs scripts/build-bundle.mjs ./scripts/
 RUN npm run build && npm prune --omit=dev
 
 # Runtime stage: production dependencies and the build only, run as user 1000.
