@@ -10,9 +10,9 @@ RUN npm ci
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 # The operator dashboard: its page and the script that copies its libraries into dist/ui;
-# the script that bundles the command line into dist/cli.js.
+# the scripts that bundle the command line into dist/bundle/ and write dist/cli.js.
 COPY ui ./ui
-COPY scripts/build-ui.mjs scripts/build-bundle.mjs ./scripts/
+COPY scripts/build-ui.mjs scripts/build-bundle.mjs scripts/cli-entry.mjs ./scripts/
 RUN npm run build && npm prune --omit=dev
 
 # Runtime stage: production dependencies and the build only, run as user 1000.
