@@ -12,7 +12,7 @@ COPY src ./src
 # The operator dashboard: its page and the script that copies its libraries into dist/ui;
 # the scripts that bundle the command line into dist/bundle/ and write dist/cli.js.
 COPY ui ./ui
-COPY scripts/build-ui.mjs scripts/build-bundle.mjs scripts/cli-entry.mjs ./scripts/
+COPY scripts/build-ui.mjs scripts/build-bundle.mjs scripts/cli-entry.mjs scripts/bundle-loader.mjs scripts/train-code-cache.mjs ./scripts/
 RUN npm run build && npm prune --omit=dev
 
 # Runtime stage: production dependencies and the build only, run as user 1000.
