@@ -70,7 +70,7 @@ await build({
   plugins: [precompiledConfigValidator],
   output: {
     dir: join(root, 'dist'),
-    // CommonJS: V8's code cache can be given to a CommonJS wrapper (vm.compileFunction), not to an ES module on Node.js 20.
+    // CommonJS: V8's code cache can be given to a chunk compiled as a vm.Script (in Node's wrapper), not to an ES module on Node.js 20.
     format: 'cjs',
     entryFileNames: 'bundle/cli.cjs',
     chunkFileNames: 'bundle/[name]-[hash].cjs',
@@ -124,7 +124,8 @@ async function trainCodeCaches() {
     await health.text();
     if (health.status !== 200) throw new Error(`GET /health answered ${health.status}`);
     child.send('write caches');
-    if ((await exited) !== 0) throw new Error('writing the caches failed');
+    const written = await Promise.race([exited, new Promise((resolve) => setTimeout(() => resolve('timeout'), 30_000).unref())]);
+    if (written !== 0) throw new Error(`writing the caches failed (${written})`);
     return true;
   } catch (err) {
     child.kill('SIGKILL');
