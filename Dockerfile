@@ -9,9 +9,10 @@ COPY package.json package-lock.json .npmrc .prebuild-installrc ./
 RUN npm ci
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
-# The operator dashboard: its page and the script that copies its libraries into dist/ui.
+# The operator dashboard: its page and the script that copies its libraries into dist/ui;
+# the scripts that bundle the command line into dist/bundle/ and write dist/cli.js.
 COPY ui ./ui
-COPY scripts/build-ui.mjs ./scripts/build-ui.mjs
+COPY scripts/build-ui.mjs scripts/build-bundle.mjs scripts/cli-entry.mjs scripts/bundle-loader.mjs scripts/train-code-cache.mjs ./scripts/
 RUN npm run build && npm prune --omit=dev
 
 # Runtime stage: production dependencies and the build only, run as user 1000.

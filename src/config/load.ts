@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { parseDocument } from 'yaml';
 import { compileReporting } from '../protocol/schema-errors.js';
+import { PRECOMPILED_CONFIG_VALIDATOR } from './config-validator.js';
 import { substituteEnv } from './env.js';
 import { describeFsError } from './fs-errors.js';
 import { ConfigSchema, type Config, type LogLevel, type RawConfig } from './schema.js';
@@ -19,7 +20,7 @@ export type LoadResult =
   | { ok: true; config: Config; source: string; warnings: string[] }
   | { ok: false; errors: string[]; draft?: unknown; unsetFields?: string[] };
 
-const validateSchema = compileReporting<RawConfig>(ConfigSchema);
+const validateSchema = compileReporting<RawConfig>(ConfigSchema, PRECOMPILED_CONFIG_VALIDATOR);
 
 export { describeFsError };
 

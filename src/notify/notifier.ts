@@ -1,5 +1,6 @@
 import { Counter, Gauge, type Registry } from 'prom-client';
-import { Agent } from 'undici';
+import type { Agent } from 'undici';
+import { loadUndici } from '../http-client.js';
 import type { Config } from '../config/schema.js';
 import type { ChangeFilter } from '../store/changes.js';
 import type { Store } from '../store/store.js';
@@ -34,7 +35,8 @@ export class Notifier {
   readonly hub: ChangeHub;
   readonly subscriptions: Subscriptions;
   private readonly streams = new Set<ChangeStream>();
-  private readonly dispatcher: Agent;
+  /** Made at the first webhook delivery, so that a node without subscriptions never loads the HTTP client. */
+  private dispatcher: Promise<Agent> | undefined;
   private trimTimer: NodeJS.Timeout | undefined;
   private deliveries: Counter<'outcome'> | undefined;
   private streamsCut: Counter | undefined;
@@ -46,9 +48,8 @@ export class Notifier {
       onError: (err) => deps.logger.error({ err }, 'changes not told: their write failed'),
     });
     const settings = () => deps.config().subscriptions;
-    this.dispatcher = new Agent({ connect: { timeout: settings().request_timeout_seconds * 1000 }, connections: 4 });
     this.subscriptions = new Subscriptions(deps.store.subscriptions, this.hub, () => ({ max: settings().max, allowedHosts: settings().allowed_hosts }), {
-      dispatcher: this.dispatcher,
+      dispatcher: () => (this.dispatcher ??= loadUndici().then(({ Agent }) => new Agent({ connect: { timeout: settings().request_timeout_seconds * 1000 }, connections: 4 }))),
       settings: () => ({
         retryMaxHours: settings().retry_max_hours,
         retryMinMs: settings().retry_min_seconds * 1000,
@@ -128,6 +129,6 @@ export class Notifier {
     if (this.trimTimer) clearInterval(this.trimTimer);
     for (const stream of [...this.streams]) stream.end('closed');
     this.subscriptions.stop();
-    await this.dispatcher.close().catch(() => undefined);
+    if (this.dispatcher) await (await this.dispatcher).close().catch(() => undefined);
   }
 }

@@ -1,5 +1,6 @@
 import { createHmac } from 'node:crypto';
-import { request, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
+import { loadUndici } from '../http-client.js';
 import type { Change, Subscription, SubscriptionStore } from '../store/changes.js';
 import { changeBody, changeMatches } from './filter.js';
 import type { ChangeHub } from './hub.js';
@@ -19,7 +20,8 @@ export interface WebhookSettings {
 export interface WebhookDeps {
   hub: ChangeHub;
   subscriptions: SubscriptionStore;
-  dispatcher: Dispatcher;
+  /** The connection pool deliveries go through, made at the first delivery. */
+  dispatcher(): Promise<Dispatcher>;
   settings(): WebhookSettings;
   log: { info(fields: object, msg: string): void; warn(fields: object, msg: string): void; error(fields: object, msg: string): void };
   /** Counts one delivery attempt by outcome: `delivered`, `retried` or `failed`. */
@@ -133,11 +135,12 @@ export class SubscriptionWorker {
     if (this.sub.secret !== undefined) headers['x-spacecomms-signature'] = signature(this.sub.secret, body);
     const timeoutMs = this.deps.settings().timeoutMs;
     try {
+      const [{ request }, dispatcher] = await Promise.all([loadUndici(), this.deps.dispatcher()]);
       const response = await request(this.sub.url, {
         method: 'POST',
         headers,
         body,
-        dispatcher: this.deps.dispatcher,
+        dispatcher,
         headersTimeout: timeoutMs,
         bodyTimeout: timeoutMs,
         signal: AbortSignal.any([this.abort.signal, AbortSignal.timeout(timeoutMs)]),

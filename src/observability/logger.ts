@@ -1,5 +1,6 @@
+import { createRequire } from 'node:module';
 import { pino, type Logger, type DestinationStream } from 'pino';
-import pretty from 'pino-pretty';
+import type prettyStream from 'pino-pretty';
 
 export type { Logger } from 'pino';
 
@@ -30,6 +31,8 @@ export const REDACTED_PATHS = [
 function destination(options: LoggerOptions): DestinationStream {
   const target = options.output === 'stdout' ? 1 : options.output;
   if (options.format === 'pretty') {
+    // Loaded only for this format (a synchronous require: the logger is made synchronously), not at every start.
+    const pretty = createRequire(import.meta.url)('pino-pretty') as typeof prettyStream;
     return pretty({ destination: target, sync: true, mkdir: true, colorize: target === 1 && process.stdout.isTTY === true });
   }
   return pino.destination({ dest: target, sync: true, mkdir: true });

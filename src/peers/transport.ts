@@ -1,4 +1,5 @@
-import { Pool, type Dispatcher } from 'undici';
+import type { Pool, Dispatcher } from 'undici';
+import { loadUndici } from '../http-client.js';
 import type { Envelope } from '../protocol/envelope.js';
 
 export interface PostResult {
@@ -22,24 +23,41 @@ export interface TransportOptions {
 
 export const MESSAGES_PATH = '/spacecomms/v1/messages';
 
-/** The HTTP side of one peering: kept-alive connections to the peer and one POST per envelope. */
+/**
+ * The HTTP side of one peering: kept-alive connections to the peer and one POST per envelope.
+ * The connection pool is made at the first POST (the HTTP client is loaded then).
+ */
 export class PeerTransport {
-  private readonly pool: Pool;
+  private pool: Promise<Pool> | undefined;
+  private readonly origin: string;
   private readonly path: string;
+  /** How the transport was ended before its pool existed: a pool made later is ended the same way at once. */
+  private ended: 'destroyed' | 'closed' | undefined;
 
   constructor(private readonly options: TransportOptions) {
     const url = new URL(options.address);
+    this.origin = url.origin;
     this.path = `${url.pathname.replace(/\/+$/, '')}${MESSAGES_PATH}`;
-    this.pool = new Pool(url.origin, {
-      connections: options.connections,
-      pipelining: 1,
-      keepAliveTimeout: 60_000,
-      headersTimeout: options.timeoutMs,
-      bodyTimeout: options.timeoutMs,
-      connectTimeout: options.timeoutMs,
-      ...(options.connect ? { connect: options.connect } : {}),
-      ...(options.allowH2 ? { allowH2: true } : {}),
-    });
+  }
+
+  private connections(): Promise<Pool> {
+    return (this.pool ??= loadUndici().then(({ Pool }) => {
+      const options = this.options;
+      const pool = new Pool(this.origin, {
+        connections: options.connections,
+        pipelining: 1,
+        keepAliveTimeout: 60_000,
+        headersTimeout: options.timeoutMs,
+        bodyTimeout: options.timeoutMs,
+        connectTimeout: options.timeoutMs,
+        ...(options.connect ? { connect: options.connect } : {}),
+        ...(options.allowH2 ? { allowH2: true } : {}),
+      });
+      // A request on an ended pool fails as it did when the pool was made with the transport.
+      if (this.ended === 'destroyed') pool.destroy().catch(() => undefined);
+      else if (this.ended === 'closed') pool.close().catch(() => undefined);
+      return pool;
+    }));
   }
 
   /** One envelope per POST (PROTOCOL.md section 1). */
@@ -53,6 +71,8 @@ export class PeerTransport {
   }
 
   private async postBody(payload: string, signal?: AbortSignal): Promise<PostResult> {
+    // The round trip is timed from the request on, not from loading the HTTP client.
+    const pool = await this.connections();
     const started = performance.now();
     const headers: Record<string, string> = {
       'content-type': 'application/json',
@@ -60,7 +80,7 @@ export class PeerTransport {
     };
     const token = this.options.authToken();
     if (token !== undefined) headers.authorization = `Bearer ${token}`;
-    const response: Dispatcher.ResponseData = await this.pool.request({
+    const response: Dispatcher.ResponseData = await pool.request({
       method: 'POST',
       path: this.path,
       headers,
@@ -81,11 +101,13 @@ export class PeerTransport {
 
   /** Drops every connection at once (requests in flight fail and are retried by their owner). */
   async close(): Promise<void> {
-    await this.pool.destroy();
+    if (this.pool === undefined) this.ended = 'destroyed';
+    else await (await this.pool).destroy();
   }
 
   /** Lets requests in flight finish, then closes (used when the transport is replaced). */
   async retire(): Promise<void> {
-    await this.pool.close();
+    if (this.pool === undefined) this.ended = 'closed';
+    else await (await this.pool).close();
   }
 }

@@ -1,4 +1,4 @@
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import { Ajv, type CodeOptions, type ErrorObject, type ValidateFunction } from 'ajv';
 import type { TSchema } from '@sinclair/typebox';
 import { jsonPointerToField, isUtcTimestamp, type ValidationIssue } from './validate.js';
 
@@ -6,15 +6,41 @@ import { jsonPointerToField, isUtcTimestamp, type ValidationIssue } from './vali
  * Validation that reports every problem at once with its path, fills defaults, and
  * suggests the nearest known key for an unknown one (used for configuration files).
  * A schema may carry `x-message` to replace the generic text of its own failures.
+ *
+ * These validators run a few times (configuration load, a peer or subscription added), so their
+ * compilation is made cheap: the schemas are not checked against the JSON Schema meta-schema
+ * at each start (a test does that), and the generated code is not optimised. `code` adds code
+ * generation options (scripts/build-bundle.mjs compiles the configuration's validator at build
+ * time with the same instance settings).
  */
-const ajv = new Ajv({ allErrors: true, strict: false, useDefaults: true, verbose: true });
-ajv.addFormat('utc-date-time', { type: 'string', validate: isUtcTimestamp });
+export function reportingAjv(code: CodeOptions = {}): Ajv {
+  const instance = new Ajv({ allErrors: true, strict: false, useDefaults: true, verbose: true, validateSchema: false, code: { optimize: false, ...code } });
+  instance.addFormat('utc-date-time', { type: 'string', validate: isUtcTimestamp });
+  return instance;
+}
 
-/** The validator is compiled on its first call, so that importing a module that declares one costs nothing at start-up. */
-export function compileReporting<T>(schema: TSchema): (value: unknown) => { ok: true; value: T } | { ok: false; issues: ValidationIssue[] } {
-  let compiled: ValidateFunction<T> | undefined;
+let ajv: Ajv | undefined;
+
+/** Every schema given to `compileReporting`, for the test that checks them against the meta-schema. */
+const declared: TSchema[] = [];
+
+export function reportingSchemas(): readonly TSchema[] {
+  return declared;
+}
+
+/**
+ * The validator is compiled on its first call, so that importing a module that declares one
+ * costs nothing at start-up; `precompiled`, when given, is the same schema's validator compiled
+ * at build time by `reportingAjv` (then nothing is compiled at run time).
+ */
+export function compileReporting<T>(
+  schema: TSchema,
+  precompiled?: ValidateFunction,
+): (value: unknown) => { ok: true; value: T } | { ok: false; issues: ValidationIssue[] } {
+  declared.push(schema);
+  let compiled = precompiled as ValidateFunction<T> | undefined;
   return (value) => {
-    const validate = (compiled ??= ajv.compile<T>(schema));
+    const validate = (compiled ??= (ajv ??= reportingAjv()).compile<T>(schema));
     if (validate(value)) return { ok: true, value };
     return { ok: false, issues: dedupe((validate.errors ?? []).filter(isReportable).map(describeFully)) };
   };

@@ -1,13 +1,14 @@
 import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { join, sep } from 'node:path';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { bearerToken } from '../auth.js';
 import type { ApiContext } from '../context.js';
 import { ApiError } from '../errors.js';
+import { PACKAGE_ROOT } from '../../package-root.js';
 
 /** Where `npm run build` puts the dashboard (scripts/build-ui.mjs): `dist/ui` of the package, from src/ or dist/ alike. */
-export const UI_ROOT = fileURLToPath(new URL('../../../dist/ui/', import.meta.url));
+export const UI_ROOT = join(PACKAGE_ROOT, 'dist', 'ui') + sep;
 
 /**
  * The dashboard's Content-Security-Policy: its own origin only, no inline script or style

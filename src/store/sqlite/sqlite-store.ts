@@ -47,6 +47,15 @@ class Filter {
  * every filter and sort, so every query is answered by SQL over indexes. Writes are grouped
  * per event-loop turn (see `GroupCommit`); reads on the same connection see pending writes.
  */
+/** Size of the write-ahead log of `file` in bytes, 0 when there is none. */
+function walBytes(file: string): number {
+  try {
+    return statSync(`${file}-wal`).size;
+  } catch {
+    return 0;
+  }
+}
+
 export class SqliteStore implements Store {
   readonly kind = 'file';
   readonly audit: SqliteAuditStore;
@@ -58,7 +67,9 @@ export class SqliteStore implements Store {
   private closed = false;
   private walLimitBytes = 0;
   private walCheckedAt = 0;
-  private readonly checkpointer: Checkpointer;
+  /** Started once the log holds frames (at open, or after a commit): a node that has not written needs none. */
+  private checkpointer: Checkpointer | undefined;
+  private readonly checkpointIntervalMs: number;
   private readonly walSync: WalSync;
   /** A second, read-only connection with a small page cache for whole-table reads; opened on first use. */
   private scanner: { db: Database; scans: Scans } | undefined;
@@ -78,7 +89,11 @@ export class SqliteStore implements Store {
       commit: () => s.commit.run(),
       rollback: () => s.rollback.run(),
       inTransaction: () => db.inTransaction,
-      sync: () => this.walSync.sync().then(() => this.boundWal()),
+      sync: () => {
+        // A commit that changed nothing (maintenance at start with nothing due) leaves the log empty.
+        if (this.checkpointer === undefined && walBytes(this.file) > 0) this.startCheckpoints();
+        return this.walSync.sync().then(() => this.boundWal());
+      },
     });
     this.audit = new SqliteAuditStore(db, this.batch);
     this.changes = new SqliteChangeLog(db, this.batch);
@@ -89,12 +104,19 @@ export class SqliteStore implements Store {
     this.walLimitBytes = walLimitBytes;
     db.pragma(`journal_size_limit = ${Math.floor(walLimitBytes)}`);
     db.pragma('wal_autocheckpoint = 0');
+    this.checkpointIntervalMs = wal.checkpointIntervalMs ?? 250;
+    if (walBytes(file) > 0) this.startCheckpoints();
+  }
+
+  /** Starts the checkpoint worker once (a thread: start-up time that a node which has not written yet can skip). */
+  private startCheckpoints(): void {
+    if (this.checkpointer || this.closed) return;
     this.checkpointer = new Checkpointer(
-      file,
+      this.file,
       () => {
-        if (!this.closed) db.pragma('wal_autocheckpoint = 1000');
+        if (!this.closed) this.db.pragma('wal_autocheckpoint = 1000');
       },
-      { intervalMs: wal.checkpointIntervalMs ?? 250, walLimitBytes },
+      { intervalMs: this.checkpointIntervalMs, walLimitBytes: this.walLimitBytes },
     );
   }
 
@@ -295,7 +317,7 @@ export class SqliteStore implements Store {
     const failure = hadPending ? this.batch.lastError() : undefined;
     await this.batch.durable().catch(() => undefined);
     await this.walSync.close();
-    await this.checkpointer.stop();
+    await this.checkpointer?.stop();
     this.scanner?.db.close();
     try {
       this.db.pragma('optimize');
