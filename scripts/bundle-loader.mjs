@@ -21,17 +21,28 @@ export function wrap(content) {
 /** Each chunk loaded so far, by file name, with its script (the build's training start makes the caches from them). */
 export const loaded = new Map();
 
-const compile = Module.prototype._compile;
-Module.prototype._compile = function compileWithCache(content, filename) {
-  if (process.sourceMapsEnabled || dirname(filename) !== bundle) return compile.call(this, content, filename);
-  let cachedData;
-  try {
-    cachedData = readFileSync(`${filename}.cache`);
-  } catch {
-    cachedData = undefined;
-  }
-  const script = new Script(wrap(content), { filename, ...(cachedData ? { cachedData } : {}) });
-  loaded.set(filename, script);
-  const wrapper = script.runInThisContext();
-  return wrapper.call(this.exports, this.exports, createRequire(filename), this, filename, dirname(filename));
-};
+/*
+ * Node.js 22.1 and later have a public compile cache (`module.enableCompileCache`): there it is
+ * used, and the hook below, on the private `Module.prototype._compile` (the hook the
+ * v8-compile-cache package uses), is installed only on the Node.js versions without it, whose
+ * `_compile(content, filename)` does not change any more.
+ */
+if (typeof Module.enableCompileCache === 'function') Module.enableCompileCache();
+else installCodeCacheHook();
+
+function installCodeCacheHook() {
+  const compile = Module.prototype._compile;
+  Module.prototype._compile = function compileWithCache(content, filename) {
+    if (process.sourceMapsEnabled || dirname(filename) !== bundle) return compile.call(this, content, filename);
+    let cachedData;
+    try {
+      cachedData = readFileSync(`${filename}.cache`);
+    } catch {
+      cachedData = undefined;
+    }
+    const script = new Script(wrap(content), { filename, ...(cachedData ? { cachedData } : {}) });
+    loaded.set(filename, script);
+    const wrapper = script.runInThisContext();
+    return wrapper.call(this.exports, this.exports, createRequire(filename), this, filename, dirname(filename));
+  };
+}
