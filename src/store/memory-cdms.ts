@@ -10,45 +10,17 @@ import type { CdmQuery, Paged } from './store.js';
  * and pair lookups need as plain values. Nothing else of the record is kept, so a CDM
  * costs its compressed JSON plus about 250 bytes, instead of its parsed object graph.
  */
-class CdmEntry implements CdmListFacts {
-  readonly cdm_id: string;
-  readonly status: string;
-  readonly hasBody: boolean;
-  readonly tcaKey: string | undefined;
-  readonly createdKey: string | undefined;
-  readonly missDistanceM: number | undefined;
-  readonly pc: number | undefined;
-  readonly object1Id: string | undefined;
-  readonly object2Id: string | undefined;
-  readonly owner1: string | undefined;
-  readonly owner2: string | undefined;
+interface CdmEntry extends CdmListFacts {
+  readonly packed: Packed;
+}
 
-  constructor(
-    facts: CdmListFacts,
-    readonly packed: Packed,
-    intern: (text: string | undefined) => string | undefined,
-  ) {
-    this.cdm_id = facts.cdm_id;
-    this.status = facts.status === 'active' ? 'active' : facts.status === 'withdrawn' ? 'withdrawn' : facts.status;
-    this.hasBody = facts.hasBody;
-    this.tcaKey = facts.tcaKey;
-    this.createdKey = facts.createdKey;
-    this.missDistanceM = facts.missDistanceM;
-    this.pc = facts.pc;
-    this.object1Id = facts.object1Id;
-    this.object2Id = facts.object2Id;
-    this.owner1 = intern(facts.owner1);
-    this.owner2 = intern(facts.owner2);
-  }
+function recordOf(entry: CdmEntry): CdmRecord {
+  return unpackJson<CdmRecord>(entry.packed);
+}
 
-  record(): CdmRecord {
-    return unpackJson<CdmRecord>(this.packed);
-  }
-
-  /** Whether the CDM is between these two objects, in either order. */
-  ofPair(a: string, b: string): boolean {
-    return (this.object1Id === a && this.object2Id === b) || (this.object1Id === b && this.object2Id === a);
-  }
+/** Whether the CDM is between these two objects, in either order. */
+function ofPair(entry: CdmEntry, a: string, b: string): boolean {
+  return (entry.object1Id === a && entry.object2Id === b) || (entry.object1Id === b && entry.object2Id === a);
 }
 
 /**
@@ -71,11 +43,13 @@ export class MemoryCdmTable {
   };
 
   get(id: string): CdmRecord | undefined {
-    return this.entries.get(id)?.record();
+    const entry = this.entries.get(id);
+    return entry && recordOf(entry);
   }
 
   put(record: CdmRecord): void {
-    const entry = new CdmEntry(cdmListFacts(record), packJson(record), this.intern);
+    const facts = cdmListFacts(record);
+    const entry: CdmEntry = { ...facts, owner1: this.intern(facts.owner1), owner2: this.intern(facts.owner2), packed: packJson(record) };
     const held = this.entries.get(record.cdm_id);
     this.active += (entry.status === 'active' ? 1 : 0) - (held?.status === 'active' ? 1 : 0);
     this.entries.set(entry.cdm_id, entry);
@@ -86,7 +60,7 @@ export class MemoryCdmTable {
     for (const entry of this.entries.values()) if (factsMatch(entry, query)) matching.push(entry);
     matching.sort((a, b) => compareFacts(a, b, query));
     const page = matching.slice(query.offset, query.offset + query.limit);
-    return { items: page.map((e) => e.record()), total: matching.length };
+    return { items: page.map(recordOf), total: matching.length };
   }
 
   countActive(): number {
@@ -101,7 +75,7 @@ export class MemoryCdmTable {
 
   ofPair(object1Id: string, object2Id: string): CdmRecord[] {
     const out: CdmRecord[] = [];
-    for (const e of this.entries.values()) if (e.hasBody && e.ofPair(object1Id, object2Id)) out.push(e.record());
+    for (const e of this.entries.values()) if (e.hasBody && ofPair(e, object1Id, object2Id)) out.push(recordOf(e));
     return out;
   }
 
@@ -114,7 +88,7 @@ export class MemoryCdmTable {
     const held = [...this.entries.values()];
     return {
       *[Symbol.iterator]() {
-        for (const entry of held) yield entry.record();
+        for (const entry of held) yield recordOf(entry);
       },
     };
   }
@@ -124,7 +98,7 @@ export class MemoryCdmTable {
     const out: CdmRecord[] = [];
     for (const e of this.entries.values()) {
       if (out.length >= limit) break;
-      if (e.status === 'active' && e.tcaKey !== undefined && e.tcaKey < before) out.push(e.record());
+      if (e.status === 'active' && e.tcaKey !== undefined && e.tcaKey < before) out.push(recordOf(e));
     }
     return out;
   }
@@ -134,7 +108,7 @@ export class MemoryCdmTable {
     const gone: string[] = [];
     for (const [id, e] of this.entries) {
       // Only withdrawn records are parsed, for their `received_at`.
-      if (e.status === 'withdrawn' && compareTimestamps(e.record().received_at, changedBefore) < 0) gone.push(id);
+      if (e.status === 'withdrawn' && compareTimestamps(recordOf(e).received_at, changedBefore) < 0) gone.push(id);
     }
     for (const id of gone) this.entries.delete(id);
     return gone;

@@ -8,6 +8,7 @@ import { MemoryChangeLog } from '../../src/store/changes.js';
 import { MemoryStore } from '../../src/store/memory.js';
 import { PackedLog } from '../../src/store/packed-log.js';
 import { packJson, unpackJson } from '../../src/store/packed.js';
+import { dayFromToday, isoDay } from '../helpers/clock.js';
 import { makeCdmRecord } from './records.js';
 
 const CORPUS = join(import.meta.dirname, '../fixtures/ccsds/corpus');
@@ -72,9 +73,9 @@ describe('MemoryStore holding packed CDMs', () => {
 
   it('answers lists, counts, pairs and expiry from the facts kept beside each record', () => {
     const store = new MemoryStore();
-    store.putCdm(makeCdmRecord({ cdm_id: 'A', tca: '2026-02-01T00:00:00Z', object1_id: 'S1', object2_id: 'D1', owner1: 'Alpha', collision_probability: 1e-3 }));
-    store.putCdm(makeCdmRecord({ cdm_id: 'B', tca: '2026-02-03T00:00:00Z', object1_id: 'D1', object2_id: 'S1', owner1: 'Beta', collision_probability: 1e-6 }));
-    store.putCdm(makeCdmRecord({ cdm_id: 'C', tca: '2026-02-02T00:00:00.000000001Z', object1_id: 'S2', object2_id: 'D2', owner2: 'Alpha', status: 'withdrawn' }));
+    store.putCdm(makeCdmRecord({ cdm_id: 'A', tca: isoDay(10), object1_id: 'S1', object2_id: 'D1', owner1: 'Alpha', collision_probability: 1e-3 }));
+    store.putCdm(makeCdmRecord({ cdm_id: 'B', tca: isoDay(12), object1_id: 'D1', object2_id: 'S1', owner1: 'Beta', collision_probability: 1e-6 }));
+    store.putCdm(makeCdmRecord({ cdm_id: 'C', tca: isoDay(11, '00:00:00.000000001'), object1_id: 'S2', object2_id: 'D2', owner2: 'Alpha', status: 'withdrawn' }));
     store.putCdm(makeCdmRecord({ cdm_id: 'T', tombstone: true }));
     const list = (q: Partial<Parameters<MemoryStore['queryCdms']>[0]>) =>
       store.queryCdms({ limit: 10, offset: 0, status: 'all', sort: { field: 'tca', descending: false }, ...q }).items.map((r) => r.cdm_id);
@@ -83,15 +84,15 @@ describe('MemoryStore holding packed CDMs', () => {
     expect(list({ owner: 'Alpha' })).toEqual(['A', 'C']);
     expect(list({ object_id: 'S1', sort: { field: 'collision_probability', descending: true } })).toEqual(['A', 'B']);
     expect(list({ min_probability: 5e-4 })).toEqual(['A']);
-    expect(list({ tca_from: '2026-02-02T00:00:00Z', tca_to: '2026-02-02T00:00:00.000000001Z' })).toEqual(['C']);
+    expect(list({ tca_from: isoDay(11), tca_to: isoDay(11, '00:00:00.000000001') })).toEqual(['C']);
     expect(store.queryCdms({ limit: 1, offset: 1, status: 'all', sort: { field: 'tca', descending: true } }).total).toBe(4);
     expect(store.countActiveCdms()).toBe(2);
     expect(store.activeCdmIdsForObject('S1')).toEqual(['A', 'B']);
     expect(store.cdmsOfPair('S1', 'D1').map((r) => r.cdm_id)).toEqual(['A', 'B']);
-    expect(store.activeCdmsWithTcaBefore('2026-02-02T00:00:00Z', 10).map((r) => r.cdm_id)).toEqual(['A']);
-    store.putCdm(makeCdmRecord({ cdm_id: 'A', status: 'withdrawn', received_at: '2026-01-01T00:00:00Z' }));
+    expect(store.activeCdmsWithTcaBefore(isoDay(11), 10).map((r) => r.cdm_id)).toEqual(['A']);
+    store.putCdm(makeCdmRecord({ cdm_id: 'A', status: 'withdrawn', received_at: isoDay(-30) }));
     expect(store.countActiveCdms()).toBe(1);
-    expect(store.purgeWithdrawnCdms('2026-01-02T00:00:00Z')).toBe(3);
+    expect(store.purgeWithdrawnCdms(isoDay(-29))).toBe(3);
     expect(store.cdmIds()).toEqual(['B']);
   });
 });
@@ -117,7 +118,7 @@ describe('PackedLog', () => {
 
   it('keeps the change log numbered and trimmed as before', () => {
     const changes = new MemoryChangeLog();
-    for (let i = 0; i < 200; i++) changes.append({ type: 'cdm', time: `2026-01-01T00:00:${String(i % 60).padStart(2, '0')}Z`, facts: {}, data: { i } });
+    for (let i = 0; i < 200; i++) changes.append({ type: 'cdm', time: `${dayFromToday(-1)}T00:00:${String(i % 60).padStart(2, '0')}Z`, facts: {}, data: { i } });
     expect(changes.oldest()).toBe(1);
     expect(changes.after(130, 3).map((c) => [c.seq, c.data.i])).toEqual([[131, 130], [132, 131], [133, 132]]);
     expect(changes.trim('2000-01-01T00:00:00Z', 150)).toBe(50);
@@ -128,11 +129,11 @@ describe('PackedLog', () => {
 
   it('keeps the audit trail newest first and purges by time', () => {
     const audit = new MemoryAuditStore();
-    const entry = (i: number): AuditEntry => ({ time: `2026-01-01T00:${String(Math.floor(i / 60)).padStart(2, '0')}:${String(i % 60).padStart(2, '0')}Z`, direction: 'in', peer: i % 2 ? 'p1' : 'p2', message_id: `m${i}`, message_type: 'CDM_ANNOUNCE', decision: 'accepted' });
+    const entry = (i: number): AuditEntry => ({ time: `${dayFromToday(-1)}T00:${String(Math.floor(i / 60)).padStart(2, '0')}:${String(i % 60).padStart(2, '0')}Z`, direction: 'in', peer: i % 2 ? 'p1' : 'p2', message_id: `m${i}`, message_type: 'CDM_ANNOUNCE', decision: 'accepted' });
     for (let i = 0; i < 150; i++) audit.append(entry(i));
     expect(audit.query({ peer: 'p1', limit: 2, offset: 0 }).items.map((e) => e.message_id)).toEqual(['m149', 'm147']);
     expect(audit.query({ limit: 1, offset: 0 }).total).toBe(150);
-    expect(audit.purge('2026-01-01T00:01:40Z')).toBe(100);
+    expect(audit.purge(`${dayFromToday(-1)}T00:01:40Z`)).toBe(100);
     expect(audit.query({ message_id: 'm100', limit: 1, offset: 0 }).items).toEqual([entry(100)]);
   });
 });
