@@ -24,8 +24,13 @@ export function signEnvelope<T extends Envelope>(envelope: T, key: SigningKey): 
   return { ...envelope, signature };
 }
 
-/** base64url of 64 bytes: 86 characters, no padding. */
-const SIGNATURE_TEXT = /^[A-Za-z0-9_-]{86}$/;
+/**
+ * base64url of 64 bytes, no padding, in its one canonical form: 86 characters, the last
+ * carrying 2 bits of the signature and 4 zero bits, so it is one of A, Q, g, w (RFC 4648
+ * section 3.5, canonical encoding: encoders set the pad bits to zero, and a decoder may refuse
+ * a text where they are not). Otherwise several texts would decode to the same signature.
+ */
+const SIGNATURE_TEXT = /^[A-Za-z0-9_-]{85}[AQgw]$/;
 
 /** Whether `value` has the form of a signature: base64url of 64 bytes. */
 export function isSignatureText(value: string): boolean {

@@ -112,6 +112,18 @@ describe('verification', () => {
     expect(checkSignature({ ...signed, hop_count: 2, ttl: 8, path: ['node-a', 'node-b', 'node-c'] }, ring)).toEqual({ result: 'verified', key_id: keyA.key_id });
   });
 
+  it('refuses a signature text that is not the canonical base64url of its bytes, though it decodes to the same signature', () => {
+    const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+    const signed = signEnvelope(announce('node-a'), keyA);
+    const value = signed.signature?.value ?? '';
+    expect(value).toMatch(/[AQgw]$/);
+    // The last character holds 2 bits of the signature and 4 pad bits: setting a pad bit keeps the bytes.
+    const padded = `${value.slice(0, -1)}${ALPHABET[ALPHABET.indexOf(value.at(-1) ?? 'A') + 1] ?? ''}`;
+    expect(Buffer.from(padded, 'base64url').equals(Buffer.from(value, 'base64url'))).toBe(true);
+    expect(checkSignature({ ...signed, signature: { ...signed.signature!, value: padded } }, ring)).toMatchObject({ result: 'invalid' });
+    expect(checkSignature(signed, ring).result).toBe('verified');
+  });
+
   it('calls a message without signature unsigned, and one by a key it does not know unknown_key', () => {
     expect(checkSignature(announce('node-a'), ring).result).toBe('unsigned');
     const stranger = generateSigningKey('node-a');
