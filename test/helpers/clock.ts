@@ -54,7 +54,10 @@ export function rebaseTimes<T>(value: T, days = FIXTURE_SHIFT_DAYS): T {
   return value;
 }
 
-/** Moves every `YYYY-MM-DD` date at the start of a time in a CCSDS text (KVN or XML) by `days` days. */
-export function rebaseText(text: string, days = FIXTURE_SHIFT_DAYS): string {
-  return text.replace(/\b(\d{4}-\d{2}-\d{2})(?=T\d{2}:)/g, (date) => shiftDate(date, days));
+/**
+ * Moves every `YYYY-MM-DD` date at the start of a time in a CCSDS text (KVN or XML) by `days`
+ * days; with `after`, only the dates later than that day (the others are kept as written).
+ */
+export function rebaseText(text: string, days = FIXTURE_SHIFT_DAYS, after?: string): string {
+  return text.replace(/\b(\d{4}-\d{2}-\d{2})(?=T\d{2}:)/g, (date) => (after === undefined || date > after ? shiftDate(date, days) : date));
 }

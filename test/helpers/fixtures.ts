@@ -1,12 +1,26 @@
 import { readFileSync } from 'node:fs';
 import type { Cdm } from '../../src/protocol/cdm.js';
 import type { Envelope } from '../../src/protocol/envelope.js';
-import { rebaseTimes } from './clock.js';
+import { FIXTURE_DAY, FIXTURE_SHIFT_DAYS, rebaseText, rebaseTimes } from './clock.js';
 
 export const FIXTURES = new URL('../fixtures/', import.meta.url);
 
 export function fixtureText(path: string): string {
   return readFileSync(new URL(path, FIXTURES), 'utf8');
+}
+
+/**
+ * A CCSDS case fixture (`ccsds/cases/NAME`). The cases are written with times ahead of
+ * `FIXTURE_DAY` (2030); those move with the clock so that they stay as far ahead of today.
+ * Earlier times are historical facts the cases are about (a leap second of 2016) and are kept.
+ */
+export function ccsdsCase(name: string): string {
+  return rebaseText(fixtureText(`ccsds/cases/${name}`), FIXTURE_SHIFT_DAYS, FIXTURE_DAY);
+}
+
+/** A case fixture's time (`YYYY-MM-DDThh:mm:ss…` as written in it), as `ccsdsCase` gives it. */
+export function ccsdsCaseTime(written: string): string {
+  return rebaseText(written, FIXTURE_SHIFT_DAYS, FIXTURE_DAY);
 }
 
 /** A JSON fixture with its times moved so that its day is yesterday (see `rebaseTimes`). */

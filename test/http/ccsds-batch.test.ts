@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fixtureText } from '../helpers/fixtures.js';
+import { ccsdsCase, fixtureText } from '../helpers/fixtures.js';
 import { http, startTestNode, type TestNode } from '../helpers/node.js';
 
 let t: TestNode;
@@ -11,13 +11,13 @@ beforeAll(async () => {
 });
 afterAll(async () => t.stop());
 
-const BASE_XML = fixtureText('ccsds/cases/00-baseline-accepted.xml');
+const BASE_XML = ccsdsCase('00-baseline-accepted.xml');
 const cdmElement = (xml: string, id: string) =>
   xml.slice(xml.indexOf('<cdm '), xml.indexOf('</cdm>') + '</cdm>'.length).replace('<MESSAGE_ID>CASE-00</MESSAGE_ID>', `<MESSAGE_ID>${id}</MESSAGE_ID>`);
 
 describe('POST /cdm with several CDMs', () => {
   it('an NDM with one CDM answers as a single CDM', async () => {
-    const res = await http(t.url, 'POST', '/cdm', { raw: fixtureText('ccsds/cases/07-ndm-combined-one-cdm.xml'), contentType: 'application/xml' });
+    const res = await http(t.url, 'POST', '/cdm', { raw: ccsdsCase('07-ndm-combined-one-cdm.xml'), contentType: 'application/xml' });
     expect(res.status).toBe(201);
     expect(res.json).toMatchObject({ status: 'accepted' });
   });
@@ -39,7 +39,7 @@ describe('POST /cdm with several CDMs', () => {
   });
 
   it('two KVN CDMs one after the other', async () => {
-    const res = await http(t.url, 'POST', '/cdm', { raw: fixtureText('ccsds/cases/J7-two-kvn-messages.kvn'), contentType: 'text/plain' });
+    const res = await http(t.url, 'POST', '/cdm', { raw: ccsdsCase('J7-two-kvn-messages.kvn'), contentType: 'text/plain' });
     expect(res.status).toBe(201);
     expect(res.json.results).toMatchObject([
       { cdm_id: 'CASE-J7A', status: 'accepted' },
@@ -62,7 +62,7 @@ describe('POST /cdm with several CDMs', () => {
   });
 
   it('a CDM without Pc: accepted, listed with null Pc after the others in either direction, filtered out by min_probability', async () => {
-    const res = await http(t.url, 'POST', '/cdm', { raw: fixtureText('ccsds/cases/01-collision-probability-absent.kvn'), contentType: 'text/plain' });
+    const res = await http(t.url, 'POST', '/cdm', { raw: ccsdsCase('01-collision-probability-absent.kvn'), contentType: 'text/plain' });
     expect(res.status).toBe(201);
     const id = res.json.cdm_id as string;
     for (const sort of ['collision_probability', '-collision_probability']) {
