@@ -1,4 +1,3 @@
-import { SignatureVerifierPool } from './trust/verify-pool.js';
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import type { Config } from './config/schema.js';
@@ -12,6 +11,7 @@ import { KeyFileError, keyLocation, loadOrCreateKeyFile, type KeyLocation } from
 import { KeyListError, KeyRing, trustedKeysFrom, type KeyListEntry, type TrustedKey } from './trust/keyring.js';
 import { generateSigningKey, type SigningKey } from './trust/keys.js';
 import { authorityOf, delegatesFrom } from './trust/verify.js';
+import { SignatureVerifierPool } from './trust/verify-pool.js';
 
 /** A trust setting that cannot be used: a key file or key list, named with its key (`trust.keys_file: ...`). */
 export class TrustSetupError extends Error {}

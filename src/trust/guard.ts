@@ -129,22 +129,15 @@ export class OriginTrust {
    */
   async checkAhead(items: readonly unknown[]): Promise<() => void> {
     if (!this.pool || this.settings.mode === 'off' || items.length < 2) return () => undefined;
-    const jobs: VerifyJob[] = [];
-    const envelopes: object[] = [];
-    for (const item of items) {
-      const job = this.jobFor(item);
-      if (!job) continue;
-      jobs.push(job);
-      envelopes.push(item as object);
-    }
-    if (jobs.length < 2) return () => undefined;
-    const results = await this.pool.verify(jobs);
-    jobs.forEach((job, i) => this.checked.add(envelopes[i] as object, (envelopes[i] as Envelope).signature?.value ?? '', job.key, results[i] === true));
-    return () => this.checked.forget(envelopes);
+    const ahead = items.map((item) => this.checkFor(item)).filter((check) => check !== undefined);
+    if (ahead.length < 2) return () => undefined;
+    const results = await this.pool.verify(ahead.map((check) => check.job));
+    ahead.forEach(({ envelope, value, job }, i) => this.checked.add(envelope, value, job.key, results[i] === true));
+    return () => this.checked.forget(ahead.map((check) => check.envelope));
   }
 
   /** The check of a signed envelope of a trusted key; the envelope is frozen first, so that its bytes stay those checked. */
-  private jobFor(item: unknown): VerifyJob | undefined {
+  private checkFor(item: unknown): { envelope: object; value: string; job: VerifyJob } | undefined {
     if (typeof item !== 'object' || item === null) return undefined;
     const envelope = item as Partial<Envelope>;
     const signature = envelope.signature;
@@ -160,6 +153,6 @@ export class OriginTrust {
     } catch {
       return undefined;
     }
-    return { bytes, signature: Buffer.from(signature.value, 'base64url'), key: key.key };
+    return { envelope: item, value: signature.value, job: { bytes, signature: Buffer.from(signature.value, 'base64url'), key: key.key } };
   }
 }

@@ -55,7 +55,7 @@ export class CheckedSignatures {
   /** The result for this very envelope, signature value and key, if one was obtained; it is forgotten. */
   take(envelope: object, value: string, key: KeyObject): boolean | undefined {
     const found = this.results.get(envelope);
-    if (found === undefined || found.value !== value || found.key !== key || !Object.isFrozen(envelope)) return undefined;
+    if (found === undefined || found.value !== value || found.key !== key) return undefined;
     this.results.delete(envelope);
     return found.ok;
   }

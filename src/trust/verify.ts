@@ -14,7 +14,8 @@ export interface SignatureOutcome {
  * Checks the origin signature of a message (PROTOCOL.md section 10): it must name a key of
  * the message's own `source_node_id`, that key must be trusted and not retired before the
  * message's timestamp, and the signature must match the signed bytes. `checked`: results of
- * Ed25519 checks made ahead of time for a batch (used only for identical bytes and key).
+ * Ed25519 checks made ahead of time for a batch (used only for the same frozen envelope,
+ * signature value and key).
  */
 export function checkSignature(envelope: Envelope, ring: KeyRing, checked?: CheckedSignatures): SignatureOutcome {
   const signature = envelope.signature;
