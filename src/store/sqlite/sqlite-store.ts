@@ -42,11 +42,6 @@ class Filter {
   }
 }
 
-/**
- * The table in a SQLite file. Each record is kept whole as JSON next to indexed columns for
- * every filter and sort, so every query is answered by SQL over indexes. Writes are grouped
- * per event-loop turn (see `GroupCommit`); reads on the same connection see pending writes.
- */
 /** Size of the write-ahead log of `file` in bytes, 0 when there is none. */
 function walBytes(file: string): number {
   try {
@@ -56,6 +51,11 @@ function walBytes(file: string): number {
   }
 }
 
+/**
+ * The table in a SQLite file. Each record is kept whole as JSON next to indexed columns for
+ * every filter and sort, so every query is answered by SQL over indexes. Writes are grouped
+ * per event-loop turn (see `GroupCommit`); reads on the same connection see pending writes.
+ */
 export class SqliteStore implements Store {
   readonly kind = 'file';
   readonly audit: SqliteAuditStore;
@@ -129,13 +129,7 @@ export class SqliteStore implements Store {
     const now = Date.now();
     if (this.closed || now - this.walCheckedAt < 20 || this.db.inTransaction) return;
     this.walCheckedAt = now;
-    let size = 0;
-    try {
-      size = statSync(`${this.file}-wal`).size;
-    } catch {
-      return;
-    }
-    if (size > this.walLimitBytes) this.db.pragma('wal_checkpoint(TRUNCATE)');
+    if (walBytes(this.file) > this.walLimitBytes) this.db.pragma('wal_checkpoint(TRUNCATE)');
   }
 
   getCdm(id: string): CdmRecord | undefined {
