@@ -123,7 +123,8 @@ async function signedBatches(key: BenchKey, batches: number): Promise<{ with(id:
 /** Scenario 2: signed CDM_ANNOUNCE envelopes through the peer protocol from a configured peer with a session. */
 export async function peerIngest(settings: BenchSettings, baseline: MeasuredLoad) {
   const loaderKey = benchKey(LOAD_PEER);
-  const body = await signedBatches(loaderKey, Math.ceil((settings.loadSeconds * SIGNED_MESSAGES_PER_SECOND) / BATCH_SIZE));
+  const batches = Math.ceil((settings.loadSeconds * SIGNED_MESSAGES_PER_SECOND) / BATCH_SIZE);
+  const body = await signedBatches(loaderKey, batches);
   const node = await startNode({
     id: 'bench-peer-ingest',
     storage: 'file',
@@ -140,7 +141,7 @@ export async function peerIngest(settings: BenchSettings, baseline: MeasuredLoad
       runLoad({ url: node.url, path: MESSAGES_PATH, headers, body, idPrefix: 'PEER', connections: CONNECTIONS, durationS: settings.loadSeconds }),
     );
     const still = (await sessionEstablished(node, LOAD_PEER)) ? 'established' : await peerStatus(node, LOAD_PEER);
-    const verified = await verifiedSignatures(node, sampleIds(Array.from({ length: Math.min(load.requests, Math.ceil((settings.loadSeconds * SIGNED_MESSAGES_PER_SECOND) / BATCH_SIZE)) }, (_, b) => `CDM-SIGNED-${b}-0`)));
+    const verified = await verifiedSignatures(node, sampleIds(Array.from({ length: Math.min(load.requests, batches) }, (_, b) => `CDM-SIGNED-${b}-0`)));
     // One request carries BATCH_SIZE messages: the figures are in messages, against the bare server's requests.
     const messages = { ...load, rps: load.rps * BATCH_SIZE, cpu_ms_per_request: round(load.cpu_ms_per_request / BATCH_SIZE, 4) };
     return {
